@@ -1,0 +1,5 @@
+//! Server functions, one file per area. Each is a thin adapter: who is asking,
+//! parse the input into domain types, call `ssr::db`, map the errors.
+
+pub mod auth;
+pub mod users;

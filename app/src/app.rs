@@ -1,0 +1,178 @@
+//! The HTML shell, the layout every page shares, and the routes.
+
+use crate::api::auth::{current_user, Logout, SessionUser};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::i18n::{use_text, Lang};
+use crate::pages;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
+use leptos_router::{path, SsrMode};
+
+/// The document around the app; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = initial_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.tag()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" id="leptos" href="/pkg/academy.css"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The page's language: on the server from the switch's cookie or the
+/// browser's `Accept-Language`; in the browser from what the server rendered.
+fn initial_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        crate::ssr::context::request_lang()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        leptos::prelude::document()
+            .document_element()
+            .and_then(|html| html.get_attribute("lang"))
+            .and_then(|tag| Lang::from_tag(&tag))
+            .unwrap_or(Lang::En)
+    }
+}
+
+pub type UserResource = Resource<Result<Option<SessionUser>, AppError>>;
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(initial_lang());
+
+    view! {
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <pages::errors::NotFound/> }>
+                    <Route path=path!("/") view=pages::home::HomePage/>
+                    <Route path=path!("/login") view=pages::login::LoginPage/>
+                    <Route path=path!("/register") view=pages::register::RegisterPage/>
+                    <Route path=path!("/me") view=pages::me::MePage ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/admin/users")
+                        view=pages::admin_users::UsersPage
+                        ssr=SsrMode::Async
+                    />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+#[component]
+fn Layout(children: Children) -> impl IntoView {
+    let t = use_text();
+    let logout = ServerAction::<Logout>::new();
+    let location = use_location();
+    // Signing in or registering ends on another page and signing out bumps
+    // the action's version: either way the header asks again who is here.
+    let user: UserResource = Resource::new(
+        move || (location.pathname.get(), logout.version().get()),
+        |_| current_user(),
+    );
+    provide_context(user);
+
+    view! {
+        <Title formatter=move |page: String| {
+            if page.is_empty() { t.app_name.to_string() } else { format!("{page} · {}", t.app_name) }
+        }/>
+        <a class="skip-link" href="#main">{t.skip_to_content}</a>
+        <header class="site-header">
+            <div class="bar">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"A"</span>
+                    <span class="brand-text">
+                        <span class="brand-name">{t.app_name}</span>
+                        <span class="brand-tagline">{t.tagline}</span>
+                    </span>
+                </a>
+                <LanguageSwitch/>
+            </div>
+            <nav class="main-nav" aria-label=t.nav_label>
+                <a href="/">{t.nav_home}</a>
+                <Transition fallback=|| ()>
+                    {move || user.get().map(|result| view! { <UserNav user=result.ok().flatten() logout/> })}
+                </Transition>
+            </nav>
+        </header>
+        <main id="main" tabindex="-1">{children()}</main>
+        <footer class="site-footer">
+            <p>{t.footer}</p>
+        </footer>
+    }
+}
+
+#[component]
+fn UserNav(user: Option<SessionUser>, logout: ServerAction<Logout>) -> impl IntoView {
+    let t = use_text();
+    match user {
+        None => view! {
+            <a href="/login">{t.nav_login}</a>
+            <a href="/register">{t.nav_register}</a>
+        }
+        .into_any(),
+        Some(user) => view! {
+            <a href="/me">{t.nav_me}</a>
+            {(user.role == Role::Administrator).then(|| view! { <a href="/admin/users">{t.nav_users}</a> })}
+            <span class="nav-user" title=t.signed_in_as>{user.name.clone()}</span>
+            <ActionForm action=logout attr:class="inline-form">
+                <button type="submit" class="link-button">{t.nav_logout}</button>
+            </ActionForm>
+        }
+        .into_any(),
+    }
+}
+
+/// Switches to the other language: a plain form post, so it works without
+/// JavaScript; the server remembers the choice in a cookie.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let t = use_text();
+    let lang = crate::i18n::use_lang();
+    let other = lang.other();
+    let location = use_location();
+    let here = move || {
+        format!(
+            "{}{}",
+            location.pathname.get(),
+            location
+                .search
+                .get()
+                .is_empty()
+                .then(String::new)
+                .unwrap_or_else(|| format!("?{}", location.search.get()))
+        )
+    };
+    view! {
+        <form method="post" action="/lang" class="language-switch">
+            <input type="hidden" name="lang" value=other.tag()/>
+            <input type="hidden" name="next" value=here/>
+            <button
+                type="submit"
+                class="secondary"
+                lang=other.tag()
+                aria-label=format!("{}: {}", t.switch_language, other.text().language_name)
+            >
+                {other.text().language_name}
+            </button>
+        </form>
+    }
+}

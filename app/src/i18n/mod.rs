@@ -1,0 +1,298 @@
+//! Every visible string, in Simplified Chinese and English.
+//!
+//! A [`Text`] is one language's full set; both constants must fill every field,
+//! so a string missing in one language is a compile error, not a blank.
+
+mod en;
+mod zh;
+
+use crate::domain::Role;
+use crate::error::{AppError, Problem};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+/// The cookie that remembers the language switch.
+pub const LANG_COOKIE: &str = "academy_lang";
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
+
+    /// The BCP 47 tag used in `<html lang>` and the cookie.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "zh" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// Picks the first supported language from an `Accept-Language` header,
+    /// honouring q-values; English when nothing matches.
+    pub fn negotiate(accept_language: &str) -> Lang {
+        let mut ranked: Vec<(f32, usize, Lang)> = accept_language
+            .split(',')
+            .enumerate()
+            .filter_map(|(position, item)| {
+                let mut parts = item.split(';');
+                let lang = Lang::from_tag(parts.next()?)?;
+                let quality = parts
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (quality > 0.0).then_some((quality, position, lang))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked.first().map(|r| r.2).unwrap_or(Lang::En)
+    }
+
+    pub fn text(self) -> &'static Text {
+        match self {
+            Lang::Zh => &zh::TEXT,
+            Lang::En => &en::TEXT,
+        }
+    }
+
+    /// The other language, for the switch.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    pub fn role(self, role: Role) -> &'static str {
+        let t = self.text();
+        match role {
+            Role::Trainee => t.role_trainee,
+            Role::Instructor => t.role_instructor,
+            Role::Administrator => t.role_administrator,
+        }
+    }
+
+    pub fn problem(self, problem: Problem) -> String {
+        match self {
+            Lang::Zh => zh::problem(problem),
+            Lang::En => en::problem(problem),
+        }
+    }
+
+    /// The message for an error that is not about one field.
+    pub fn error(self, error: &AppError) -> String {
+        match self {
+            Lang::Zh => zh::error(error),
+            Lang::En => en::error(error),
+        }
+    }
+
+    /// A date (from Unix seconds) as this language writes it.
+    pub fn date(self, unix_secs: i64) -> String {
+        let Ok(at) = time::OffsetDateTime::from_unix_timestamp(unix_secs) else {
+            return String::new();
+        };
+        let (y, m, d) = (at.year(), u8::from(at.month()), at.day());
+        match self {
+            Lang::Zh => format!("{y}年{m}月{d}日"),
+            Lang::En => format!("{y}-{m:02}-{d:02}"),
+        }
+    }
+}
+
+/// The page's language, provided once by the `App`.
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or(Lang::En)
+}
+
+/// The page's strings.
+pub fn use_text() -> &'static Text {
+    use_lang().text()
+}
+
+pub struct Text {
+    pub app_name: &'static str,
+    pub tagline: &'static str,
+    pub skip_to_content: &'static str,
+    pub nav_label: &'static str,
+    pub nav_home: &'static str,
+    pub nav_me: &'static str,
+    pub nav_users: &'static str,
+    pub nav_login: &'static str,
+    pub nav_register: &'static str,
+    pub nav_logout: &'static str,
+    pub switch_language: &'static str,
+    pub language_name: &'static str,
+    pub signed_in_as: &'static str,
+    pub footer: &'static str,
+
+    pub home_title: &'static str,
+    pub home_lead: &'static str,
+    pub home_trainees_title: &'static str,
+    pub home_trainees_body: &'static str,
+    pub home_instructors_title: &'static str,
+    pub home_instructors_body: &'static str,
+    pub home_verify_title: &'static str,
+    pub home_verify_body: &'static str,
+    pub home_cta_register: &'static str,
+    pub home_cta_login: &'static str,
+    pub home_history: &'static str,
+
+    pub field_name: &'static str,
+    pub field_email: &'static str,
+    pub field_password: &'static str,
+    pub field_new_password: &'static str,
+    pub field_organisation: &'static str,
+    pub field_province: &'static str,
+    pub field_industry: &'static str,
+    pub field_role: &'static str,
+    pub choose: &'static str,
+    pub optional: &'static str,
+    pub password_hint: &'static str,
+    pub show_password: &'static str,
+    pub hide_password: &'static str,
+    pub working: &'static str,
+
+    pub login_title: &'static str,
+    pub login_submit: &'static str,
+    pub login_no_account: &'static str,
+    pub register_title: &'static str,
+    pub register_lead: &'static str,
+    pub register_submit: &'static str,
+    pub register_have_account: &'static str,
+
+    pub me_title: &'static str,
+    pub me_role: &'static str,
+    pub me_member_since: &'static str,
+    pub me_welcome: &'static str,
+    pub not_given: &'static str,
+
+    pub role_trainee: &'static str,
+    pub role_instructor: &'static str,
+    pub role_administrator: &'static str,
+
+    pub users_title: &'static str,
+    pub users_search: &'static str,
+    pub users_search_submit: &'static str,
+    pub users_all_roles: &'static str,
+    pub users_col_name: &'static str,
+    pub users_col_email: &'static str,
+    pub users_col_role: &'static str,
+    pub users_col_status: &'static str,
+    pub users_col_created: &'static str,
+    pub users_col_actions: &'static str,
+    pub users_active: &'static str,
+    pub users_inactive: &'static str,
+    pub users_deactivate: &'static str,
+    pub users_reactivate: &'static str,
+    pub users_set_password: &'static str,
+    pub users_password_set: &'static str,
+    pub users_none: &'static str,
+    pub users_total: &'static str,
+    pub users_create_title: &'static str,
+    pub users_create_lead: &'static str,
+    pub users_create_submit: &'static str,
+    pub users_created: &'static str,
+    pub pager_previous: &'static str,
+    pub pager_next: &'static str,
+    pub pager_page: &'static str,
+    pub cancel: &'static str,
+
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub forbidden_title: &'static str,
+    pub forbidden_body: &'static str,
+    pub error_title: &'static str,
+    pub error_body: &'static str,
+    pub request_id: &'static str,
+    pub back_home: &'static str,
+    pub loading: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_best_supported_language() {
+        for (header, expected, why) in [
+            ("zh-CN,zh;q=0.9,en;q=0.8", Lang::Zh, "Chinese first"),
+            ("en-US,en;q=0.9,zh-CN;q=0.8", Lang::En, "English first"),
+            (
+                "fr-FR,fr;q=0.9,zh;q=0.5",
+                Lang::Zh,
+                "unsupported first, then Chinese",
+            ),
+            ("de,fr", Lang::En, "nothing supported falls back to English"),
+            ("", Lang::En, "no header"),
+            (
+                "en;q=0.2,zh-TW;q=0.7",
+                Lang::Zh,
+                "q-values decide, not order",
+            ),
+            ("zh;q=0,en", Lang::En, "q=0 means not acceptable"),
+            ("zh_CN", Lang::Zh, "underscore form"),
+        ] {
+            assert_eq!(Lang::negotiate(header), expected, "{why}: {header:?}");
+        }
+    }
+
+    #[test]
+    fn every_problem_has_words_in_both_languages() {
+        for problem in [
+            Problem::Required,
+            Problem::TooLong { max: 10 },
+            Problem::EmailInvalid,
+            Problem::EmailTaken,
+            Problem::PasswordTooShort { min: 8 },
+            Problem::PasswordTooLong { max: 128 },
+            Problem::PasswordTooCommon,
+            Problem::PasswordContainsEmail,
+            Problem::NotInList,
+            Problem::CannotChangeOwnAccount,
+        ] {
+            for lang in Lang::ALL {
+                assert!(!lang.problem(problem).is_empty(), "{problem:?} in {lang:?}");
+            }
+        }
+        assert!(Lang::Zh
+            .problem(Problem::PasswordTooShort { min: 8 })
+            .contains('8'));
+    }
+
+    #[test]
+    fn internal_errors_show_the_request_id_but_nothing_else() {
+        let error = AppError::Internal {
+            request_id: "req-42".into(),
+        };
+        for lang in Lang::ALL {
+            assert!(lang.error(&error).contains("req-42"));
+        }
+        let transport = AppError::Transport("sqlite: disk I/O error at /secret".into());
+        for lang in Lang::ALL {
+            assert!(
+                !lang.error(&transport).contains("secret"),
+                "raw details leak"
+            );
+        }
+    }
+
+    #[test]
+    fn dates_are_written_the_local_way() {
+        // 2000-06-30 00:00:00 UTC
+        assert_eq!(Lang::Zh.date(962_323_200), "2000年6月30日");
+        assert_eq!(Lang::En.date(962_323_200), "2000-06-30");
+    }
+}

@@ -1,0 +1,243 @@
+//! `/admin/users`: administrators list, find, create, deactivate and reset
+//! the password of accounts.
+
+use crate::api::users::{
+    list_users, CreateStaffAccount, SetUserActive, SetUserPassword, UserPage, UserSummary,
+};
+use crate::components::{problem_of, FormMessage, Pager, PasswordField, SelectField, TextField};
+use crate::domain::Role;
+use crate::i18n::{use_lang, use_text};
+use crate::pages::errors::ErrorPage;
+use leptos::html;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// Bumped whenever a change on this page should reload the list.
+#[derive(Clone, Copy)]
+struct Revision(RwSignal<u32>);
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let t = use_text();
+    let query = use_query_map();
+    let search = move || query.with(|q| q.get("q").unwrap_or_default());
+    let role = move || query.with(|q| q.get("role").filter(|r| !r.is_empty()));
+    let page = move || {
+        query.with(|q| {
+            q.get("page")
+                .and_then(|p| p.parse::<u32>().ok())
+                .unwrap_or(1)
+        })
+    };
+    let revision = Revision(RwSignal::new(0));
+    provide_context(revision);
+    let users = Resource::new(
+        move || (search(), role(), page(), revision.0.get()),
+        |(search, role, page, _)| list_users(search, role, page),
+    );
+
+    view! {
+        <Title text=t.users_title/>
+        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || users.get().map(|result| match result {
+                Ok(page) => view! {
+                    <h1>{t.users_title}</h1>
+                    <SearchForm search=search() role=role()/>
+                    <UserTable page search=search() role=role()/>
+                }
+                .into_any(),
+                Err(error) => view! { <ErrorPage error/> }.into_any(),
+            })}
+        </Transition>
+        // Outside the list so that reloading the list keeps the form and its message.
+        <Show when=move || matches!(users.get(), Some(Ok(_)))>
+            <CreateStaffForm/>
+        </Show>
+    }
+}
+
+#[component]
+fn SearchForm(search: String, role: Option<String>) -> impl IntoView {
+    let t = use_text();
+    let lang = use_lang();
+    view! {
+        <form method="get" action="/admin/users" class="toolbar" role="search">
+            <div class="field">
+                <label for="users-q">{t.users_search}</label>
+                <input id="users-q" type="search" name="q" value=search/>
+            </div>
+            <div class="field">
+                <label for="users-role">{t.field_role}</label>
+                <select id="users-role" name="role">
+                    <option value="">{t.users_all_roles}</option>
+                    {Role::ALL
+                        .into_iter()
+                        .map(|r| {
+                            let chosen = role.as_deref() == Some(r.as_str());
+                            view! { <option value=r.as_str() selected=chosen>{lang.role(r)}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <button type="submit">{t.users_search_submit}</button>
+        </form>
+    }
+}
+
+#[component]
+fn UserTable(page: UserPage, search: String, role: Option<String>) -> impl IntoView {
+    let t = use_text();
+    let pages = page.pages();
+    let href = move |n: u32| {
+        let mut url = format!("/admin/users?page={n}");
+        if !search.is_empty() {
+            url.push_str(&format!(
+                "&q={}",
+                search.replace('&', "%26").replace(' ', "+")
+            ));
+        }
+        if let Some(role) = &role {
+            url.push_str(&format!("&role={role}"));
+        }
+        url
+    };
+    view! {
+        <p class="count">{page.total} " " {t.users_total}</p>
+        {if page.users.is_empty() {
+            view! { <p class="empty">{t.users_none}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-scroll">
+                    <table class="data">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t.users_col_name}</th>
+                                <th scope="col">{t.users_col_email}</th>
+                                <th scope="col">{t.users_col_role}</th>
+                                <th scope="col">{t.users_col_status}</th>
+                                <th scope="col">{t.users_col_created}</th>
+                                <th scope="col">{t.users_col_actions}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {page.users.into_iter().map(|user| view! { <UserRow user/> }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }
+            .into_any()
+        }}
+        <Pager page=page.page pages href=Box::new(href)/>
+    }
+}
+
+#[component]
+fn UserRow(user: UserSummary) -> impl IntoView {
+    let t = use_text();
+    let lang = use_lang();
+    let revision = expect_context::<Revision>();
+    let set_active = ServerAction::<SetUserActive>::new();
+    let set_password = ServerAction::<SetUserPassword>::new();
+    let active_value = set_active.value();
+    let password_value = set_password.value();
+    Effect::new(move |_| {
+        if matches!(active_value.get(), Some(Ok(()))) {
+            revision.0.update(|n| *n += 1);
+        }
+    });
+    let password_done = move || matches!(password_value.get(), Some(Ok(())));
+    let password_field = format!("password-{}", user.id);
+    let row_label = user.name.clone();
+    view! {
+        <tr class:inactive=!user.active>
+            <th scope="row">{user.name.clone()}</th>
+            <td>{user.email.clone()}</td>
+            <td>{lang.role(user.role)}</td>
+            <td>
+                <span class=if user.active { "badge ok" } else { "badge muted" }>
+                    {if user.active { t.users_active } else { t.users_inactive }}
+                </span>
+            </td>
+            <td>{lang.date(user.created_at)}</td>
+            <td class="row-actions">
+                <ActionForm action=set_active attr:class="inline-form">
+                    <input type="hidden" name="user_id" value=user.id/>
+                    <input type="hidden" name="active" value=(!user.active).to_string()/>
+                    <button
+                        type="submit"
+                        class="secondary small"
+                        aria-label=format!(
+                            "{}: {}",
+                            if user.active { t.users_deactivate } else { t.users_reactivate },
+                            row_label,
+                        )
+                    >
+                        {if user.active { t.users_deactivate } else { t.users_reactivate }}
+                    </button>
+                </ActionForm>
+                <FormMessage value=active_value/>
+                <details class="set-password">
+                    <summary>{t.users_set_password}</summary>
+                    <ActionForm action=set_password attr:novalidate=true attr:class="stack">
+                        <input type="hidden" name="user_id" value=user.id/>
+                        <PasswordField
+                            name="password"
+                            id=password_field
+                            label=t.field_new_password
+                            autocomplete="new-password"
+                            problem=problem_of(password_value, "password")
+                        />
+                        <button type="submit" class="small">{t.users_set_password}</button>
+                    </ActionForm>
+                    {move || password_done().then(|| view! { <p class="form-message ok" role="status">{t.users_password_set}</p> })}
+                </details>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn CreateStaffForm() -> impl IntoView {
+    let t = use_text();
+    let lang = use_lang();
+    let revision = expect_context::<Revision>();
+    let create = ServerAction::<CreateStaffAccount>::new();
+    let value = create.value();
+    let form = NodeRef::<html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+            revision.0.update(|n| *n += 1);
+        }
+    });
+    let roles = [Role::Instructor, Role::Administrator]
+        .into_iter()
+        .map(|r| (r.as_str(), lang.role(r)))
+        .collect::<Vec<_>>();
+    view! {
+        <section class="card" aria-labelledby="create-staff">
+            <h2 id="create-staff">{t.users_create_title}</h2>
+            <p>{t.users_create_lead}</p>
+            <FormMessage value/>
+            {move || matches!(value.get(), Some(Ok(_))).then(|| view! {
+                <p class="form-message ok" role="status">{t.users_created}</p>
+            })}
+            <ActionForm action=create node_ref=form attr:novalidate=true attr:class="stack">
+                <TextField name="name" label=t.field_name problem=problem_of(value, "name")/>
+                <TextField name="email" label=t.field_email kind="email" problem=problem_of(value, "email")/>
+                <SelectField name="role" label=t.field_role options=roles problem=problem_of(value, "role")/>
+                <PasswordField
+                    name="password"
+                    label=t.field_password
+                    autocomplete="new-password"
+                    hint=t.password_hint
+                    problem=problem_of(value, "password")
+                />
+                <button type="submit" disabled=move || create.pending().get()>{t.users_create_submit}</button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,8 @@
+//! One file per route.
+
+pub mod admin_users;
+pub mod errors;
+pub mod home;
+pub mod login;
+pub mod me;
+pub mod register;

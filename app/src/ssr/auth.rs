@@ -1,0 +1,130 @@
+//! Who is asking: sessions in the database, the session cookie, and the
+//! authorisation calls every server function starts with.
+
+use super::context::{self, AppState};
+use super::db::{self, sessions};
+use crate::api::auth::SessionUser;
+use crate::domain::Role;
+use crate::error::AppError;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use cookie::{Cookie, SameSite};
+use http::header;
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+pub const SESSION_COOKIE: &str = "academy_session";
+
+/// The session token's digest, which is all the database keeps.
+pub fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The session cookie's value in the current request, if any.
+fn session_token() -> Option<String> {
+    let parts = context::parts()?;
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+}
+
+/// The signed-in user, or `None` for a visitor. A deactivated account's or an
+/// expired session's cookie counts as no session.
+pub async fn current_user(state: &AppState) -> Result<Option<SessionUser>, AppError> {
+    let Some(token) = session_token() else {
+        return Ok(None);
+    };
+    Ok(sessions::user(&state.db.reader, &token_hash(&token), db::now()).await?)
+}
+
+/// Any signed-in user.
+pub async fn require_user(state: &AppState) -> Result<SessionUser, AppError> {
+    current_user(state).await?.ok_or(AppError::Unauthorized)
+}
+
+/// A signed-in user whose role is one of `allowed` (administrators always are).
+pub async fn require_role(state: &AppState, allowed: &[Role]) -> Result<SessionUser, AppError> {
+    let user = require_user(state).await?;
+    if user.role.is_allowed(allowed) {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn set_cookie(state: &AppState, cookie: Cookie<'static>) {
+    let mut cookie = cookie;
+    cookie.set_http_only(true);
+    cookie.set_same_site(SameSite::Lax);
+    cookie.set_path("/");
+    cookie.set_secure(state.settings.secure_cookies);
+    if let (Some(response), Ok(value)) =
+        (use_context::<ResponseOptions>(), cookie.to_string().parse())
+    {
+        response.append_header(header::SET_COOKIE, value);
+    }
+}
+
+/// Starts a new session for `user_id` inside `conn`'s transaction and sets its
+/// cookie. Always a fresh token, so a session id planted before login is useless.
+pub async fn start_session(
+    state: &AppState,
+    conn: &mut sqlx::SqliteConnection,
+    user_id: i64,
+) -> Result<(), AppError> {
+    let token = new_token();
+    let now = db::now();
+    let ttl = state.settings.session_days * 24 * 3600;
+    let ip = context::client_ip(&state.settings).map(|ip| ip.to_string());
+    let user_agent = context::parts().and_then(|p| {
+        p.headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.chars().take(300).collect::<String>())
+    });
+    sessions::insert(
+        conn,
+        &token_hash(&token),
+        user_id,
+        now,
+        now + ttl,
+        ip.as_deref(),
+        user_agent.as_deref(),
+    )
+    .await?;
+    let mut cookie = Cookie::new(SESSION_COOKIE, token);
+    cookie.set_max_age(cookie::time::Duration::seconds(ttl));
+    set_cookie(state, cookie);
+    Ok(())
+}
+
+/// Deletes the current session (if any) and clears the cookie.
+pub async fn end_session(state: &AppState) -> Result<(), AppError> {
+    if let Some(token) = session_token() {
+        let mut conn = state.db.writer.acquire().await?;
+        sessions::delete(&mut conn, &token_hash(&token)).await?;
+    }
+    let mut cookie = Cookie::new(SESSION_COOKIE, "");
+    cookie.set_max_age(cookie::time::Duration::ZERO);
+    set_cookie(state, cookie);
+    Ok(())
+}
+
+/// The authorisation call of a server function open to everyone, visitors
+/// included: it checks nothing, but says so where a reader looks first.
+pub fn allow_visitors() {}

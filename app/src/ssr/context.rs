@@ -1,0 +1,175 @@
+//! What a server function or a page learns about the request it serves:
+//! the shared [`AppState`], the request id, the caller's address, and how an
+//! error leaves it (status code, log line).
+
+use super::db::Db;
+use super::passwords::Hasher;
+use crate::error::AppError;
+use axum::extract::{ConnectInfo, FromRef};
+use http::request::Parts;
+use http::{header, HeaderMap, StatusCode};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+/// Deployment settings the request handlers need.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Send cookies with `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+    /// How long a session lasts without being used.
+    pub session_days: i64,
+    /// Take the caller's address from `X-Forwarded-For` (only behind a proxy you run).
+    pub trust_proxy: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            session_days: 14,
+            trust_proxy: false,
+        }
+    }
+}
+
+/// Everything a handler shares, handed to server functions through context
+/// (never a global, so every test gets its own database).
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub hasher: Hasher,
+    pub settings: Arc<Settings>,
+}
+
+/// Where server functions are mounted (the `#[server]` default).
+pub const SERVER_FN_PREFIX: &str = "/api/";
+
+/// The header the request-id middleware sets on every request.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| AppError::internal("AppState missing from context"))
+}
+
+pub fn parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+pub fn request_id() -> String {
+    parts()
+        .and_then(|p| {
+            p.headers
+                .get(REQUEST_ID_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "-".into())
+}
+
+/// The caller's address, for throttling and the audit log.
+pub fn client_ip(settings: &Settings) -> Option<IpAddr> {
+    let parts = parts()?;
+    if settings.trust_proxy {
+        if let Some(ip) = forwarded_for(&parts.headers) {
+            return Some(ip);
+        }
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip())
+}
+
+fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
+    headers
+        .get("x-forwarded-for")?
+        .to_str()
+        .ok()?
+        .split(',')
+        .next()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// A plain HTML form post (JavaScript off) rather than a call from the app.
+/// Such a post must get a redirect back, never a bare error status.
+fn is_form_post(parts: &Parts) -> bool {
+    parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+/// The last step of every server function: an error gets its HTTP status
+/// (so a refused call is a real 401/403/422 to any client) unless the
+/// request is a plain form post, which leptos_axum answers with a redirect,
+/// or the function was called while rendering a page, whose own status the
+/// page decides.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        let direct_call = parts()
+            .is_some_and(|p| p.uri.path().starts_with(SERVER_FN_PREFIX) && !is_form_post(&p));
+        if direct_call {
+            if let Some(response) = use_context::<ResponseOptions>() {
+                response.set_status(
+                    StatusCode::from_u16(error.status_code())
+                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                );
+                if let AppError::Throttled { retry_after_secs } = error {
+                    if let Ok(value) = retry_after_secs.to_string().parse() {
+                        response.insert_header(header::RETRY_AFTER, value);
+                    }
+                }
+            }
+        }
+    }
+    result
+}
+
+impl AppError {
+    /// Logs an unexpected failure with the request id and returns the error
+    /// the client may see: the id, nothing else.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        let request_id = request_id();
+        tracing::error!(request_id = %request_id, error = %detail, "internal error");
+        AppError::Internal { request_id }
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        AppError::internal(format!("database: {error}"))
+    }
+}
+
+/// The language of the page being rendered: the switch's cookie wins, then
+/// the browser's `Accept-Language`.
+pub fn request_lang() -> crate::i18n::Lang {
+    use crate::i18n::{Lang, LANG_COOKIE};
+    let Some(parts) = parts() else {
+        return Lang::En;
+    };
+    let from_cookie = parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == LANG_COOKIE)
+        .and_then(|c| Lang::from_tag(c.value()));
+    from_cookie.unwrap_or_else(|| {
+        Lang::negotiate(
+            parts
+                .headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default(),
+        )
+    })
+}

@@ -1,0 +1,103 @@
+//! The SQLite database: one writer, many readers, WAL.
+//!
+//! Queries are runtime-checked (`sqlx::query_as` with `FromRow`) rather than
+//! compile-time macros: the macros would need a live database or the `.sqlx`
+//! offline data at every build, including the wasm one; instead every query is
+//! exercised by the integration tests against a fresh database.
+
+pub mod audit;
+pub mod meta;
+pub mod sessions;
+pub mod throttle;
+pub mod users;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Sqlite, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Migrations embedded in the binary and applied at start.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+#[derive(Debug, Clone)]
+pub struct Db {
+    /// Exactly one connection: SQLite allows one writer at a time, and
+    /// queueing writers here is cheaper than SQLITE_BUSY retries.
+    pub writer: SqlitePool,
+    /// Readers never block the writer under WAL.
+    pub reader: SqlitePool,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database at `url`, a path or `sqlite:` URL.
+    pub async fn connect(url: &str, readers: u32) -> Result<Self, sqlx::Error> {
+        let url = if url.starts_with("sqlite:") {
+            url.to_owned()
+        } else {
+            format!("sqlite://{url}")
+        };
+        let options = SqliteConnectOptions::from_str(&url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("temp_store", "memory");
+        if let Some(parent) = std::path::Path::new(options.get_filename()).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
+            }
+        }
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.clone())
+            .await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(readers.max(1))
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(Db { writer, reader })
+    }
+
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        MIGRATOR.run(&self.writer).await
+    }
+
+    /// A write transaction that takes the write lock at once, so it can never
+    /// fail half-way with SQLITE_BUSY when another process also writes.
+    pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        self.writer.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// Whether the database answers (for `/healthz`).
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1")
+            .execute(&self.reader)
+            .await
+            .map(|_| ())
+    }
+}
+
+/// Seconds since the Unix epoch: every timestamp is stored this way.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+/// The name of the unique constraint a failed insert hit, e.g. `users.email`.
+pub fn unique_violation(error: &sqlx::Error) -> Option<String> {
+    let db_error = error.as_database_error()?;
+    if !db_error.is_unique_violation() {
+        return None;
+    }
+    db_error
+        .message()
+        .strip_prefix("UNIQUE constraint failed: ")
+        .map(str::to_owned)
+}

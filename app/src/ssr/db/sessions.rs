@@ -1,0 +1,89 @@
+//! SQL for login sessions.
+
+use crate::api::auth::SessionUser;
+use crate::domain::Role;
+use sqlx::{FromRow, SqliteConnection, SqlitePool};
+
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    user_id: i64,
+    now: i64,
+    expires_at: i64,
+    ip: Option<&str>,
+    user_agent: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip, user_agent)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(now)
+    .bind(expires_at)
+    .bind(ip)
+    .bind(user_agent)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+#[derive(FromRow)]
+struct SessionUserRow {
+    id: i64,
+    name: String,
+    email: String,
+    role: String,
+}
+
+/// The active user a live session belongs to; `None` for an unknown or
+/// expired session, or a deactivated account.
+pub async fn user(
+    pool: &SqlitePool,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<SessionUser>, sqlx::Error> {
+    let row: Option<SessionUserRow> = sqlx::query_as(
+        "SELECT u.id, u.name, u.email, u.role
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|row| SessionUser {
+        id: row.id,
+        name: row.name,
+        email: row.email,
+        role: Role::parse(&row.role).unwrap_or(Role::Trainee),
+    }))
+}
+
+pub async fn delete(conn: &mut SqliteConnection, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        .bind(token_hash)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Ends every session of one user (deactivation, password change).
+pub async fn delete_for_user(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        .bind(user_id)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+}
+
+pub async fn delete_expired(conn: &mut SqliteConnection, now: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+}

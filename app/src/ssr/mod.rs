@@ -1,0 +1,9 @@
+//! Server-only code: application state, the request's context, sessions,
+//! password hashing and all SQL. Never compiled to wasm.
+
+pub mod auth;
+pub mod context;
+pub mod db;
+pub mod passwords;
+
+pub use context::{respond, AppState, Settings};

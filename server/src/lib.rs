@@ -1,0 +1,10 @@
+//! The `academy` server: configuration, router, command line and demo world.
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod routes;
+pub mod telemetry;
+
+pub use config::Config;
+pub use routes::{build_state, router, serve};

@@ -1,0 +1,212 @@
+//! The HTTP surface: Leptos pages and server functions, `/healthz`, the
+//! language switch, static files, and the middleware around them.
+
+use crate::config::Config;
+use anyhow::Context;
+use app::app::{shell, App};
+use app::domain::redirect;
+use app::i18n::{Lang, LANG_COOKIE};
+use app::ssr::db::{self, Db};
+use app::ssr::passwords::Hasher;
+use app::ssr::{AppState, Settings};
+use axum::extract::{Form, State};
+use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// Forms are small; anything bigger is refused before it is read.
+const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Opens and migrates the database and gathers what every handler shares.
+pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
+    let db = Db::connect(&config.database_url, config.db_readers)
+        .await
+        .with_context(|| format!("opening the database {}", config.database_url))?;
+    db.migrate().await.context("applying migrations")?;
+
+    let mut leptos_options = get_configuration(None)
+        .context("reading the Leptos configuration")?
+        .leptos_options;
+    if leptos_options.output_name.is_empty() {
+        leptos_options.output_name = "academy".into();
+    }
+    leptos_options.site_addr = config.addr;
+    leptos_options.site_root = config.site_root.to_string_lossy().into_owned().into();
+
+    Ok(AppState {
+        leptos_options,
+        db,
+        hasher: Hasher::new(config.hash_concurrency),
+        settings: Arc::new(Settings {
+            secure_cookies: config.secure_cookies,
+            session_days: config.session_days,
+            trust_proxy: config.trust_proxy,
+        }),
+    })
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let request_id = header::HeaderName::from_static(app::ssr::context::REQUEST_ID_HEADER);
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/lang", post(switch_language))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let id = request
+                    .headers()
+                    .get(app::ssr::context::REQUEST_ID_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", method = %request.method(), uri = %request.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// A handler that panicked: log it, answer 500 with no detail.
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => Json(serde_json::json!({
+            "status": "ok",
+            "database": "ok",
+            "version": env!("CARGO_PKG_VERSION"),
+        }))
+        .into_response(),
+        Err(error) => {
+            tracing::error!(%error, "health check: database does not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "error", "database": "unavailable" })),
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct LanguageChoice {
+    lang: String,
+    next: Option<String>,
+}
+
+/// Remembers the chosen language for a year and goes back where the user was.
+async fn switch_language(
+    State(state): State<AppState>,
+    Form(choice): Form<LanguageChoice>,
+) -> Response {
+    let lang = Lang::from_tag(&choice.lang).unwrap_or(Lang::En);
+    let back = choice
+        .next
+        .as_deref()
+        .and_then(redirect::local_path)
+        .unwrap_or("/")
+        .to_owned();
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+        lang.tag()
+    );
+    let mut response = Redirect::to(&back).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Deletes expired sessions every hour, so the table does not grow forever.
+fn spawn_housekeeping(db: Db) {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            let result = async {
+                let mut conn = db.writer.acquire().await?;
+                db::sessions::delete_expired(&mut conn, db::now()).await
+            }
+            .await;
+            if let Err(error) = result {
+                tracing::warn!(%error, "could not delete expired sessions");
+            }
+        }
+    });
+}
+
+/// Binds, prints the address it listens on, and serves until Ctrl-C / SIGTERM.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let state = build_state(&config).await?;
+    spawn_housekeeping(state.db.clone());
+    let app = router(state);
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("binding {}", config.addr))?;
+    let addr = listener.local_addr()?;
+    // Tests and scripts read this line to find the port.
+    println!("listening on http://{addr}");
+    tracing::info!(%addr, site_root = %config.site_root.display(), "serving");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving")
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

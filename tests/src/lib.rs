@@ -1,0 +1,207 @@
+//! Test harness: `spawn_app()` for HTTP integration tests against the real
+//! router on port 0 with a fresh SQLite file, and `browser` for end-to-end
+//! tests that drive headless Chromium against the release binary.
+
+pub mod browser;
+
+use app::ssr::AppState;
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use reqwest::{redirect, Client, Response, StatusCode};
+use serde::de::DeserializeOwned;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The password of every account the harness creates.
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub db_path: PathBuf,
+    server: tokio::task::JoinHandle<()>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// Starts the real application on 127.0.0.1:0 with a fresh database.
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let db_path = dir.path().join("academy.db");
+    let mut app = spawn_app_on(&db_path).await;
+    app._dir = Some(dir);
+    app
+}
+
+/// Starts the application on an existing database file (e.g. to restart it).
+pub async fn spawn_app_on(db_path: &Path) -> TestApp {
+    let config = server::Config::for_tests(db_path.to_string_lossy().into_owned());
+    let state = server::build_state(&config)
+        .await
+        .expect("application state");
+    let router = server::router(state.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let server = tokio::spawn(async move {
+        axum_serve(listener, router).await;
+    });
+    TestApp {
+        addr,
+        state,
+        db_path: db_path.to_owned(),
+        server,
+        _dir: None,
+    }
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
+    .expect("server");
+}
+
+/// A signed-up account the harness made directly in the database.
+pub struct Account {
+    pub id: i64,
+    pub email: String,
+}
+
+impl TestApp {
+    /// Stops this server and starts a new one on the same database file.
+    pub async fn restart(mut self) -> TestApp {
+        self.server.abort();
+        self.state.db.writer.close().await;
+        self.state.db.reader.close().await;
+        let dir = self._dir.take();
+        let mut next = spawn_app_on(&self.db_path).await;
+        next._dir = dir;
+        next
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A browser-like client with its own cookie jar that does not follow
+    /// redirects, so tests can see them.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(redirect::Policy::none())
+            .build()
+            .expect("HTTP client")
+    }
+
+    /// Calls a server function the way the app does (form-encoded in, JSON out).
+    pub async fn call(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header(ACCEPT, "application/json")
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(encode_form(form))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn register(
+        &self,
+        client: &Client,
+        name: &str,
+        email: &str,
+        password: &str,
+    ) -> Response {
+        self.call(
+            client,
+            "auth/register",
+            &[
+                ("name", name),
+                ("email", email),
+                ("password", password),
+                ("organisation", "天津化工厂"),
+                ("province", "tianjin"),
+                ("industry", "chemicals"),
+            ],
+        )
+        .await
+    }
+
+    pub async fn login(&self, client: &Client, email: &str, password: &str) -> Response {
+        self.call(
+            client,
+            "auth/login",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    /// Creates an account of any role directly, with [`PASSWORD`].
+    pub async fn create_account(&self, role: app::domain::Role, email: &str) -> Account {
+        use app::ssr::db::{self, users};
+        let hash = self.state.hasher.hash(PASSWORD.into()).await.expect("hash");
+        let mut tx = self.state.db.begin_write().await.expect("transaction");
+        let id = users::insert(
+            &mut tx,
+            &users::NewUser {
+                email,
+                name: "Test User",
+                password_hash: &hash,
+                role,
+                organisation: "",
+                province: None,
+                industry: None,
+            },
+            db::now(),
+        )
+        .await
+        .expect("insert user");
+        tx.commit().await.expect("commit");
+        Account {
+            id,
+            email: email.to_owned(),
+        }
+    }
+
+    /// A client signed in as a new account of `role`.
+    pub async fn signed_in(&self, role: app::domain::Role, email: &str) -> (Client, Account) {
+        let account = self.create_account(role, email).await;
+        let client = self.client();
+        let response = self.login(&client, email, PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::OK, "login as {email}");
+        (client, account)
+    }
+}
+
+pub fn encode_form(form: &[(&str, &str)]) -> String {
+    form.iter()
+        .map(|(k, v)| format!("{}={}", percent(k), percent(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn percent(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The JSON body of a response.
+pub async fn json<T: DeserializeOwned>(response: Response) -> T {
+    let text = response.text().await.expect("body");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not the expected JSON ({e}): {text}"))
+}
