@@ -1,6 +1,10 @@
 //! Academy: training and certification for auditors — the Leptos application,
 //! compiled natively for server-side rendering (`ssr`) and to wasm for hydration.
 
+// Deeply nested views make deeply nested types; the default limit is too low
+// for the wasm build.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod components;

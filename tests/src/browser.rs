@@ -467,12 +467,33 @@ impl Page {
         Ok(())
     }
 
-    /// Signs in through the login form.
+    /// Signs in through the (English) login form.
     pub async fn sign_in(&self, email: &str, password: &str) -> Result {
         self.open_hydrated("/login").await?;
         self.fill("Email", email).await?;
         self.fill("Password", password).await?;
         self.click_button("Sign in").await?;
+        self.wait_for_path("/me").await
+    }
+
+    /// Signs in whatever the page's language, finding the fields by their name.
+    pub async fn sign_in_any_language(&self, email: &str, password: &str) -> Result {
+        self.open_hydrated("/login").await?;
+        self.client
+            .find(Locator::Css("input[name=email]"))
+            .await?
+            .send_keys(email)
+            .await?;
+        self.client
+            .find(Locator::Css("input[name=password]"))
+            .await?
+            .send_keys(password)
+            .await?;
+        self.client
+            .find(Locator::Css("main form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
         self.wait_for_path("/me").await
     }
 }

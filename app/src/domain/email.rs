@@ -103,4 +103,25 @@ mod tests {
             "too long"
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn parsing_never_panics_and_a_parsed_address_parses_to_itself(input in "\\PC{0,80}") {
+            if let Ok(email) = Email::parse(&input) {
+                proptest::prop_assert_eq!(Email::parse(email.as_str()), Ok(email.clone()));
+                proptest::prop_assert!(email.as_str().len() <= Email::MAX_LEN);
+            }
+        }
+
+        #[test]
+        fn well_formed_addresses_always_parse(
+            local in "[a-z0-9][a-z0-9._+-]{0,20}[a-z0-9]",
+            domain in "[a-z0-9]{1,20}\\.[a-z]{2,6}",
+        ) {
+            let address = format!("{local}@{domain}");
+            if !local.contains("..") {
+                proptest::prop_assert!(Email::parse(&address).is_ok(), "{}", address);
+            }
+        }
+    }
 }

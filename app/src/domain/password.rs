@@ -272,4 +272,17 @@ mod tests {
         let password = Password::parse("academy-demo", None).unwrap();
         assert!(!format!("{password:?}").contains("academy"));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn the_length_rule_holds_for_any_text(input in "\\PC{0,140}") {
+            let length = input.chars().count();
+            match Password::parse(&input, None) {
+                Ok(_) => proptest::prop_assert!((8..=128).contains(&length)),
+                Err(Problem::PasswordTooShort { .. }) => proptest::prop_assert!(length > 0 && length < 8),
+                Err(Problem::PasswordTooLong { .. }) => proptest::prop_assert!(length > 128),
+                Err(_) => {}
+            }
+        }
+    }
 }

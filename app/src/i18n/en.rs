@@ -68,6 +68,7 @@ pub static TEXT: Text = Text {
     users_search: "Search by name or email",
     users_search_submit: "Search",
     users_all_roles: "All roles",
+    users_filter_role: "Filter by role",
     users_col_name: "Name",
     users_col_email: "Email",
     users_col_role: "Role",

@@ -187,6 +187,7 @@ pub struct Text {
     pub users_search: &'static str,
     pub users_search_submit: &'static str,
     pub users_all_roles: &'static str,
+    pub users_filter_role: &'static str,
     pub users_col_name: &'static str,
     pub users_col_email: &'static str,
     pub users_col_role: &'static str,

@@ -68,6 +68,7 @@ pub static TEXT: Text = Text {
     users_search: "按姓名或邮箱搜索",
     users_search_submit: "搜索",
     users_all_roles: "全部角色",
+    users_filter_role: "按角色筛选",
     users_col_name: "姓名",
     users_col_email: "电子邮箱",
     users_col_role: "角色",

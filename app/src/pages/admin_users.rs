@@ -68,7 +68,7 @@ fn SearchForm(search: String, role: Option<String>) -> impl IntoView {
                 <input id="users-q" type="search" name="q" value=search/>
             </div>
             <div class="field">
-                <label for="users-role">{t.field_role}</label>
+                <label for="users-role">{t.users_filter_role}</label>
                 <select id="users-role" name="role">
                     <option value="">{t.users_all_roles}</option>
                     {Role::ALL

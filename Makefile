@@ -1,0 +1,41 @@
+# The two commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/.tools/npm/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+ACADEMY := ./target/release/academy
+export ACADEMY_DATABASE_URL ?= data/academy.db
+
+.PHONY: run test setup build lint clean-data
+
+## Install what is missing, build, create the database with the demo world
+## on first start, and serve http://127.0.0.1:3000.
+run:
+	./scripts/setup.sh
+	cargo leptos build --release
+	@if [ ! -f "$(ACADEMY_DATABASE_URL)" ]; then \
+		$(ACADEMY) migrate && $(ACADEMY) demo; \
+	fi
+	$(ACADEMY) serve
+
+## Install what tests need and run every test: unit, integration and browser
+## (headless Chromium against the release build).
+test:
+	./scripts/setup.sh --test
+	cargo leptos build --release
+	cargo test --workspace --no-fail-fast
+
+setup:
+	./scripts/setup.sh --test
+
+build:
+	cargo leptos build --release
+
+## Formatting and clippy for the server build and the wasm build.
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p app --lib --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+## Forget the local database (the next `make run` loads the demo world again).
+clean-data:
+	rm -f data/academy.db data/academy.db-wal data/academy.db-shm
