@@ -56,7 +56,7 @@ impl fmt::Debug for Password {
 fn is_common(folded: &str) -> bool {
     COMMON_PASSWORDS.contains(&folded)
         // "aaaaaaaa", "11111111": one character repeated is never acceptable.
-        || folded.chars().all(|c| Some(c) == folded.chars().next())
+        || folded.chars().all(|c| folded.starts_with(c))
 }
 
 /// The commonest passwords of at least eight characters in public breach
