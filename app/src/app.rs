@@ -63,6 +63,8 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=|| view! { <pages::errors::NotFound/> }>
                     <Route path=path!("/") view=pages::home::HomePage/>
+                    <Route path=path!("/courses") view=pages::courses::CoursesPage/>
+                    <Route path=path!("/courses/:code") view=pages::course::CoursePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::login::LoginPage/>
                     <Route path=path!("/register") view=pages::register::RegisterPage/>
                     <Route path=path!("/me") view=pages::me::MePage ssr=SsrMode::Async/>
@@ -108,6 +110,7 @@ fn Layout(children: Children) -> impl IntoView {
             </div>
             <nav class="main-nav" aria-label=t.nav_label>
                 <a href="/">{t.nav_home}</a>
+                <a href="/courses">{t.nav_courses}</a>
                 <Transition fallback=|| ()>
                     {move || user.get().map(|result| view! { <UserNav user=result.ok().flatten() logout/> })}
                 </Transition>

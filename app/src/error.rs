@@ -21,6 +21,13 @@ pub enum Problem {
     PasswordContainsEmail,
     NotInList,
     CannotChangeOwnAccount,
+    AlreadyEnrolled,
+    EnrolmentNotOpenYet,
+    EnrolmentClosed,
+    CourseNotPublished,
+    ClassFull,
+    TransitionNotAllowed,
+    OnlyTraineesEnrol,
 }
 
 /// Field name → problem, in the order the form shows its fields.
@@ -84,6 +91,9 @@ pub enum AppError {
     NotFound,
     #[error("invalid input")]
     Validation(FieldErrors),
+    /// The request is well-formed but the record's state does not allow it.
+    #[error("conflict: {0:?}")]
+    Conflict(Problem),
     #[error("too many attempts, retry in {retry_after_secs} s")]
     Throttled { retry_after_secs: u64 },
     /// Something failed on the server; the details are in its log under this id.
@@ -101,6 +111,7 @@ impl AppError {
             AppError::Forbidden | AppError::AccountDisabled => 403,
             AppError::NotFound => 404,
             AppError::Validation(_) => 422,
+            AppError::Conflict(_) => 409,
             AppError::Throttled { .. } => 429,
             AppError::Internal { .. } => 500,
             AppError::Transport(_) => 400,

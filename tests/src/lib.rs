@@ -69,6 +69,30 @@ async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) {
     .expect("server");
 }
 
+/// What `seed_class` makes: a published course with one class.
+pub struct ClassSpec {
+    pub capacity: i64,
+    pub waitlist: bool,
+    pub approval: app::domain::enrolment::Approval,
+    /// Seconds from now when enrolment opens and closes.
+    pub opens_in: i64,
+    pub closes_in: i64,
+    pub published: bool,
+}
+
+impl Default for ClassSpec {
+    fn default() -> Self {
+        Self {
+            capacity: 30,
+            waitlist: true,
+            approval: app::domain::enrolment::Approval::Automatic,
+            opens_in: -3600,
+            closes_in: 30 * 24 * 3600,
+            published: true,
+        }
+    }
+}
+
 /// A signed-up account the harness made directly in the database.
 pub struct Account {
     pub id: i64,
@@ -169,6 +193,110 @@ impl TestApp {
             id,
             email: email.to_owned(),
         }
+    }
+
+    /// A published course (code `code`) with one class as `spec` says; returns the class id.
+    pub async fn seed_class(&self, code: &str, spec: ClassSpec) -> i64 {
+        use app::domain::catalogue::{Category, CentreKind};
+        use app::ssr::db::{self, catalogue};
+        let now = db::now();
+        let mut tx = self.state.db.begin_write().await.expect("transaction");
+        let centre_code = format!("C-{code}");
+        let centre = catalogue::insert_centre(
+            &mut tx,
+            &catalogue::NewCentre {
+                code: &centre_code,
+                kind: CentreKind::National,
+                name_zh: "国家清洁生产中心",
+                name_en: "National Cleaner Production Centre",
+            },
+            now,
+        )
+        .await
+        .expect("centre");
+        let course = catalogue::insert_course(
+            &mut tx,
+            &catalogue::NewCourse {
+                code,
+                centre_id: centre,
+                category: Category::AuditorTraining,
+                title: ("清洁生产审核员培训", "Cleaner Production Auditor Training"),
+                summary: ("", ""),
+                hours: 40,
+                published: spec.published,
+            },
+            now,
+        )
+        .await
+        .expect("course");
+        let class = catalogue::insert_class(
+            &mut tx,
+            &catalogue::NewClass {
+                course_id: course,
+                name: ("第1期", "Class 1"),
+                starts_on: "2031-03-01",
+                ends_on: "2031-03-10",
+                city: ("北京", "Beijing"),
+                venue: "",
+                capacity: spec.capacity,
+                waitlist: spec.waitlist,
+                approval: spec.approval,
+                enrol_opens_at: now + spec.opens_in,
+                enrol_closes_at: now + spec.closes_in,
+            },
+            now,
+        )
+        .await
+        .expect("class");
+        tx.commit().await.expect("commit");
+        class
+    }
+
+    /// A client with a session for a new account, made straight in the
+    /// database (no password hashing), for tests that need many users.
+    pub async fn quick_session(&self, role: app::domain::Role, email: &str) -> (Client, i64) {
+        use app::ssr::db::{self, sessions, users};
+        let now = db::now();
+        let token = format!("test-token-{email}");
+        let mut tx = self.state.db.begin_write().await.expect("transaction");
+        let id = users::insert(
+            &mut tx,
+            &users::NewUser {
+                email,
+                name: email,
+                password_hash: "$argon2id$v=19$m=19456,t=2,p=1$unused$unused",
+                role,
+                organisation: "",
+                province: None,
+                industry: None,
+            },
+            now,
+        )
+        .await
+        .expect("user");
+        sessions::insert(
+            &mut tx,
+            &app::ssr::auth::token_hash(&token),
+            id,
+            now,
+            now + 3600,
+            None,
+            None,
+        )
+        .await
+        .expect("session");
+        tx.commit().await.expect("commit");
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        jar.add_cookie_str(
+            &format!("{}={token}", app::ssr::auth::SESSION_COOKIE),
+            &self.url("/").parse().expect("url"),
+        );
+        let client = Client::builder()
+            .cookie_provider(jar)
+            .redirect(redirect::Policy::none())
+            .build()
+            .expect("client");
+        (client, id)
     }
 
     /// A client signed in as a new account of `role`.

@@ -2,4 +2,6 @@
 //! parse the input into domain types, call `ssr::db`, map the errors.
 
 pub mod auth;
+pub mod catalogue;
+pub mod enrolment;
 pub mod users;

@@ -1,7 +1,9 @@
 //! Pure rules and validated types, shared by the server and the browser; no IO.
 
 pub mod account;
+pub mod catalogue;
 pub mod email;
+pub mod enrolment;
 pub mod password;
 pub mod places;
 pub mod redirect;

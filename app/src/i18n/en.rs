@@ -101,9 +101,59 @@ pub static TEXT: Text = Text {
     request_id: "Request id",
     back_home: "Back to the home page",
     loading: "Loading…",
+
+    nav_courses: "Courses",
+    courses_title: "Course catalogue",
+    courses_lead: "Courses and lectures run by the national, industry and provincial cleaner production centres.",
+    courses_search: "Search by code or title",
+    courses_category: "Category",
+    courses_all_categories: "All categories",
+    courses_centre: "Centre",
+    courses_all_centres: "All centres",
+    courses_city: "City",
+    courses_open_now: "Open for enrolment now",
+    courses_none: "No courses match your search.",
+    courses_found: "courses",
+    course_hours: "hours",
+    course_next_start: "Next class starts",
+    course_open_badge: "Open for enrolment",
+    category_auditor_training: "Auditor training",
+    category_post_certification: "Certification for a post",
+    category_lecture: "Lecture",
+    course_classes: "Upcoming classes",
+    course_no_classes: "No upcoming classes.",
+    course_back: "All courses",
+    class_dates: "Dates",
+    class_place: "Place",
+    class_seats: "Seats",
+    class_window: "Enrolment",
+    approval_automatic: "Places are confirmed at once.",
+    approval_manual: "Applications are reviewed by the centre.",
+    enrol_note: "Note for the reviewer",
+    enrol_submit: "Enrol",
+    enrol_join_waitlist: "Join the waiting list",
+    enrol_sign_in: "Sign in to enrol",
+    enrol_full: "Full — no waiting list.",
+    enrol_staff: "Only trainee accounts enrol.",
+    state_pending: "Awaiting approval",
+    state_approved: "Enrolled",
+    state_waitlisted: "On the waiting list",
+    state_rejected: "Not accepted",
+    state_withdrawn: "Withdrawn",
+    state_completed: "Completed",
+    withdraw: "Withdraw",
+    your_place: "Your place",
+    me_enrolments: "My classes",
+    me_no_enrolments: "You have not enrolled in any class yet.",
+    me_browse: "Browse the catalogue",
+    reason: "Reason",
 };
 
 pub fn problem(problem: Problem) -> String {
+    problem_text(problem)
+}
+
+fn problem_text(problem: Problem) -> String {
     match problem {
         Problem::Required => "This field is required.".into(),
         Problem::TooLong { max } => format!("At most {max} characters."),
@@ -116,6 +166,13 @@ pub fn problem(problem: Problem) -> String {
             "The password must not contain your email address.".into()
         }
         Problem::NotInList => "Choose one of the options.".into(),
+        Problem::AlreadyEnrolled => "You are already enrolled in this class.".into(),
+        Problem::EnrolmentNotOpenYet => "Enrolment for this class has not opened yet.".into(),
+        Problem::EnrolmentClosed => "Enrolment for this class has closed.".into(),
+        Problem::CourseNotPublished => "This course is not open to enrolment.".into(),
+        Problem::ClassFull => "This class is full and has no waiting list.".into(),
+        Problem::TransitionNotAllowed => "This enrolment can no longer be changed that way.".into(),
+        Problem::OnlyTraineesEnrol => "Only trainee accounts can enrol in classes.".into(),
         Problem::CannotChangeOwnAccount => "You cannot do this to your own account.".into(),
     }
 }
@@ -127,6 +184,7 @@ pub fn error(error: &AppError) -> String {
         AppError::AccountDisabled => {
             "This account has been deactivated. Please contact an administrator.".into()
         }
+        AppError::Conflict(problem) => problem_text(*problem),
         AppError::Forbidden => "Your account is not allowed to do this.".into(),
         AppError::NotFound => "Not found.".into(),
         AppError::Validation(_) => "Please correct the fields marked below.".into(),

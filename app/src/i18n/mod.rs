@@ -99,6 +99,82 @@ impl Lang {
         }
     }
 
+    pub fn category(self, category: crate::domain::catalogue::Category) -> &'static str {
+        use crate::domain::catalogue::Category;
+        let t = self.text();
+        match category {
+            Category::AuditorTraining => t.category_auditor_training,
+            Category::PostCertification => t.category_post_certification,
+            Category::Lecture => t.category_lecture,
+        }
+    }
+
+    pub fn enrolment_state(self, state: crate::domain::enrolment::EnrolmentState) -> &'static str {
+        use crate::domain::enrolment::EnrolmentState as S;
+        let t = self.text();
+        match state {
+            S::Pending => t.state_pending,
+            S::Approved => t.state_approved,
+            S::Waitlisted => t.state_waitlisted,
+            S::Rejected => t.state_rejected,
+            S::Withdrawn => t.state_withdrawn,
+            S::Completed => t.state_completed,
+        }
+    }
+
+    pub fn seats_left(self, left: i64, capacity: i64) -> String {
+        match self {
+            Lang::Zh => format!("剩余 {left} / {capacity} 个名额"),
+            Lang::En => format!("{left} of {capacity} seats left"),
+        }
+    }
+
+    pub fn waiting(self, count: i64) -> String {
+        match self {
+            Lang::Zh => format!("候补 {count} 人"),
+            Lang::En => format!("{count} on the waiting list"),
+        }
+    }
+
+    pub fn waitlist_position(self, position: i64) -> String {
+        match self {
+            Lang::Zh => format!("候补第 {position} 位"),
+            Lang::En => format!("Number {position} on the waiting list"),
+        }
+    }
+
+    /// A date and time (from Unix seconds, shown in China Standard Time).
+    pub fn date_time(self, unix_secs: i64) -> String {
+        let Ok(at) = time::OffsetDateTime::from_unix_timestamp(unix_secs + 8 * 3600) else {
+            return String::new();
+        };
+        let (y, m, d, h, min) = (
+            at.year(),
+            u8::from(at.month()),
+            at.day(),
+            at.hour(),
+            at.minute(),
+        );
+        match self {
+            Lang::Zh => format!("{y}年{m}月{d}日 {h:02}:{min:02}"),
+            Lang::En => format!("{y}-{m:02}-{d:02} {h:02}:{min:02} CST"),
+        }
+    }
+
+    /// A calendar date given as YYYY-MM-DD.
+    pub fn iso_date(self, date: &str) -> String {
+        let mut parts = date.splitn(3, '-').map(|p| p.parse::<u32>().ok());
+        match (
+            self,
+            parts.next().flatten(),
+            parts.next().flatten(),
+            parts.next().flatten(),
+        ) {
+            (Lang::Zh, Some(y), Some(m), Some(d)) => format!("{y}年{m}月{d}日"),
+            _ => date.to_owned(),
+        }
+    }
+
     /// A date (from Unix seconds) as this language writes it.
     pub fn date(self, unix_secs: i64) -> String {
         let Ok(at) = time::OffsetDateTime::from_unix_timestamp(unix_secs) else {
@@ -220,6 +296,52 @@ pub struct Text {
     pub request_id: &'static str,
     pub back_home: &'static str,
     pub loading: &'static str,
+
+    pub nav_courses: &'static str,
+    pub courses_title: &'static str,
+    pub courses_lead: &'static str,
+    pub courses_search: &'static str,
+    pub courses_category: &'static str,
+    pub courses_all_categories: &'static str,
+    pub courses_centre: &'static str,
+    pub courses_all_centres: &'static str,
+    pub courses_city: &'static str,
+    pub courses_open_now: &'static str,
+    pub courses_none: &'static str,
+    pub courses_found: &'static str,
+    pub course_hours: &'static str,
+    pub course_next_start: &'static str,
+    pub course_open_badge: &'static str,
+    pub category_auditor_training: &'static str,
+    pub category_post_certification: &'static str,
+    pub category_lecture: &'static str,
+    pub course_classes: &'static str,
+    pub course_no_classes: &'static str,
+    pub course_back: &'static str,
+    pub class_dates: &'static str,
+    pub class_place: &'static str,
+    pub class_seats: &'static str,
+    pub class_window: &'static str,
+    pub approval_automatic: &'static str,
+    pub approval_manual: &'static str,
+    pub enrol_note: &'static str,
+    pub enrol_submit: &'static str,
+    pub enrol_join_waitlist: &'static str,
+    pub enrol_sign_in: &'static str,
+    pub enrol_full: &'static str,
+    pub enrol_staff: &'static str,
+    pub state_pending: &'static str,
+    pub state_approved: &'static str,
+    pub state_waitlisted: &'static str,
+    pub state_rejected: &'static str,
+    pub state_withdrawn: &'static str,
+    pub state_completed: &'static str,
+    pub withdraw: &'static str,
+    pub your_place: &'static str,
+    pub me_enrolments: &'static str,
+    pub me_no_enrolments: &'static str,
+    pub me_browse: &'static str,
+    pub reason: &'static str,
 }
 
 #[cfg(test)]

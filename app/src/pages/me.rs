@@ -1,6 +1,10 @@
 //! `/me`: the signed-in user's own page.
 
+use crate::api::enrolment::{my_enrolments, MyEnrolment, Withdraw};
 use crate::api::users::{my_profile, Profile};
+use crate::components::FormMessage;
+use crate::domain::enrolment::EnrolmentState;
+use crate::domain::Role;
 use crate::domain::{Industry, Province};
 use crate::i18n::{use_lang, use_text};
 use crate::pages::errors::ErrorPage;
@@ -15,7 +19,14 @@ pub fn MePage() -> impl IntoView {
         <Title text=t.me_title/>
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || profile.get().map(|result| match result {
-                Ok(profile) => view! { <ProfileView profile/> }.into_any(),
+                Ok(profile) => {
+                    let trainee = profile.user.role == Role::Trainee;
+                    view! {
+                        <ProfileView profile/>
+                        {trainee.then(|| view! { <MyClasses/> })}
+                    }
+                    .into_any()
+                }
                 Err(error) => view! { <ErrorPage error/> }.into_any(),
             })}
         </Suspense>
@@ -64,5 +75,76 @@ fn ProfileView(profile: Profile) -> impl IntoView {
                 <dd>{lang.date(profile.created_at)}</dd>
             </dl>
         </section>
+    }
+}
+
+#[component]
+fn MyClasses() -> impl IntoView {
+    let t = use_text();
+    let changed = RwSignal::new(0u32);
+    let enrolments = Resource::new(move || changed.get(), |_| my_enrolments());
+    view! {
+        <section class="card" aria-labelledby="my-classes">
+            <h2 id="my-classes">{t.me_enrolments}</h2>
+            <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+                {move || enrolments.get().map(|result| match result {
+                    Ok(list) if list.is_empty() => view! {
+                        <p class="empty">{t.me_no_enrolments} " " <a href="/courses">{t.me_browse}</a></p>
+                    }
+                    .into_any(),
+                    Ok(list) => view! {
+                        <ul class="enrolment-list">
+                            {list.into_iter().map(|enrolment| view! { <EnrolmentItem enrolment changed/> }).collect_view()}
+                        </ul>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <p class="form-message error">{use_lang().error(&error)}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn EnrolmentItem(enrolment: MyEnrolment, changed: RwSignal<u32>) -> impl IntoView {
+    let t = use_text();
+    let lang = use_lang();
+    let withdraw = ServerAction::<Withdraw>::new();
+    let value = withdraw.value();
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(()))) {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let can_withdraw = matches!(
+        enrolment.state,
+        EnrolmentState::Pending | EnrolmentState::Approved | EnrolmentState::Waitlisted
+    );
+    let course_href = format!("/courses/{}", enrolment.course_code);
+    view! {
+        <li class="enrolment">
+            <div>
+                <a href=course_href class="enrolment-title">{enrolment.course_title.get(lang).to_owned()}</a>
+                <p class="muted">
+                    {enrolment.class_name.get(lang).to_owned()} " · "
+                    {enrolment.city.get(lang).to_owned()} " · "
+                    {lang.iso_date(&enrolment.starts_on)} " – " {lang.iso_date(&enrolment.ends_on)}
+                </p>
+                {(!enrolment.decision_reason.is_empty()).then(|| view! {
+                    <p class="muted">{t.reason} ": " {enrolment.decision_reason.clone()}</p>
+                })}
+            </div>
+            <div class="enrolment-state">
+                <span class=format!("state state-{}", enrolment.state.as_str())>{lang.enrolment_state(enrolment.state)}</span>
+                {enrolment.position.map(|n| view! { <span class="position">{lang.waitlist_position(n)}</span> })}
+                {can_withdraw.then(|| view! {
+                    <ActionForm action=withdraw attr:class="inline-form">
+                        <input type="hidden" name="enrolment_id" value=enrolment.id/>
+                        <button type="submit" class="secondary small">{t.withdraw}</button>
+                    </ActionForm>
+                })}
+                <FormMessage value/>
+            </div>
+        </li>
     }
 }

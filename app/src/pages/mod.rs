@@ -1,6 +1,8 @@
 //! One file per route.
 
 pub mod admin_users;
+pub mod course;
+pub mod courses;
 pub mod errors;
 pub mod home;
 pub mod login;

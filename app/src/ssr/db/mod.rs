@@ -6,6 +6,8 @@
 //! exercised by the integration tests against a fresh database.
 
 pub mod audit;
+pub mod catalogue;
+pub mod enrolments;
 pub mod meta;
 pub mod sessions;
 pub mod throttle;
@@ -100,4 +102,23 @@ pub fn unique_violation(error: &sqlx::Error) -> Option<String> {
         .message()
         .strip_prefix("UNIQUE constraint failed: ")
         .map(str::to_owned)
+}
+
+/// A `LIKE … ESCAPE '\\'` pattern matching `text` anywhere, with the user's
+/// own `%`, `_` and `\\` taken literally.
+pub fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_wildcards_in_a_search_are_taken_literally() {
+        assert_eq!(super::like_pattern(" 50%_a\\b "), "%50\\%\\_a\\\\b%");
+    }
 }

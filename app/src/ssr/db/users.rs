@@ -101,7 +101,7 @@ pub async fn list(
     page: u32,
     per_page: u32,
 ) -> Result<UserPage, sqlx::Error> {
-    let pattern = format!("%{}%", escape_like(search.trim()));
+    let pattern = super::like_pattern(search);
     let role = role.map(Role::as_str);
     let filter = "(name LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\')
                   AND (?2 IS NULL OR role = ?2)";
@@ -126,13 +126,6 @@ pub async fn list(
         page: page.max(1),
         per_page,
     })
-}
-
-fn escape_like(input: &str) -> String {
-    input
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 #[derive(FromRow)]
@@ -204,12 +197,4 @@ pub async fn id_by_email(pool: &SqlitePool, email: &str) -> Result<Option<i64>, 
         .bind(email)
         .fetch_optional(pool)
         .await
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn like_wildcards_in_a_search_are_taken_literally() {
-        assert_eq!(super::escape_like("50%_a\\b"), "50\\%\\_a\\\\b");
-    }
 }
