@@ -420,6 +420,54 @@ impl Page {
         Ok(())
     }
 
+    /// Clicks the button `text` inside the card whose heading is `heading`
+    /// (for pages that repeat a form once per item).
+    pub async fn click_button_in(&self, heading: &str, text: &str) -> Result {
+        let xpath = format!(
+            "//article[.//h3[normalize-space(.)={}]]//button[normalize-space(.)={}]",
+            xpath_literal(heading),
+            xpath_literal(text)
+        );
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .map_err(|e| anyhow::anyhow!("no button {text:?} under {heading:?}: {e}"))?
+            .click()
+            .await?;
+        Ok(())
+    }
+
+    /// The visible text of the card whose heading is `heading`.
+    pub async fn card_text(&self, heading: &str) -> Result<String> {
+        let xpath = format!(
+            "//article[.//h3[normalize-space(.)={}]]",
+            xpath_literal(heading)
+        );
+        Ok(self
+            .client
+            .find(Locator::XPath(&xpath))
+            .await?
+            .text()
+            .await?)
+    }
+
+    /// Waits until the card whose heading is `heading` contains `needle`.
+    pub async fn wait_for_card_text(&self, heading: &str, needle: &str) -> Result {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let text = self.card_text(heading).await.unwrap_or_default();
+            if text.contains(needle) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                anyhow::bail!("{needle:?} never appeared under {heading:?}; it says:\n{text}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     pub async fn click_link(&self, text: &str) -> Result {
         let xpath = format!("//a[normalize-space(.)={}]", xpath_literal(text));
         self.client

@@ -1,0 +1,92 @@
+//! Catalogue and enrolment journeys in headless Chromium.
+
+use academy_tests::browser::journey;
+
+const DEMO_PASSWORD: &str = "academy-demo";
+
+#[tokio::test]
+async fn a_trainee_finds_a_course_by_its_chinese_title_enrols_and_sees_it_on_their_page() {
+    journey("find_and_enrol", |page| async move {
+        page.sign_in("ma.lin@academy.test", DEMO_PASSWORD).await?;
+        page.open_hydrated("/courses").await?;
+        page.fill("Search by code or title", "环境影响评价").await?;
+        page.click_button("Search").await?;
+        page.wait_for_text("1 courses").await?;
+        page.click_link("EIA Staff Certification Training").await?;
+        page.wait_for_path("/courses/EIA-CERT").await?;
+        page.wait_hydrated().await?;
+        page.wait_for_card_text("Shanghai class", "Applications are reviewed by the centre.")
+            .await?;
+        page.click_button_in("Shanghai class", "Enrol").await?;
+        page.wait_for_card_text("Shanghai class", "Your place: Awaiting approval")
+            .await?;
+        page.screenshot("course-enrolled-en.png").await?;
+
+        page.click_link("My account").await?;
+        page.wait_for_path("/me").await?;
+        page.wait_for_text("EIA Staff Certification Training")
+            .await?;
+        page.wait_for_text("Awaiting approval").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_full_class_puts_the_trainee_on_the_waiting_list_with_their_position() {
+    journey("waiting_list", |page| async move {
+        page.sign_in("ma.lin@academy.test", DEMO_PASSWORD).await?;
+        page.open_hydrated("/courses/CPA-AUD").await?;
+        let heading = "Class 3 (full, waiting list)";
+        page.wait_for_card_text(heading, "0 of 30 seats left")
+            .await?;
+        page.wait_for_card_text(heading, "3 on the waiting list")
+            .await?;
+        page.click_button_in(heading, "Join the waiting list")
+            .await?;
+        page.wait_for_card_text(heading, "Number 4 on the waiting list")
+            .await?;
+        page.wait_for_card_text(heading, "4 on the waiting list")
+            .await?;
+
+        page.open("/me").await?;
+        page.wait_for_text("Number 4 on the waiting list").await?;
+        page.screenshot("me-waiting-en.png").await?;
+
+        // Withdrawing from the waiting list takes the trainee off it.
+        page.wait_hydrated().await?;
+        page.click_button("Withdraw").await?;
+        page.wait_for_text("Withdrawn").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_demo_trainee_sees_every_state_of_their_enrolments_in_chinese() {
+    journey("demo_trainee_me_zh", |page| async move {
+        page.sign_in("trainee@academy.test", DEMO_PASSWORD).await?;
+        page.click_button("Language: 中文").await?;
+        page.wait_for_text("我的培训班").await?;
+        for words in [
+            "候补第 2 位",
+            "待审核",
+            "已录取",
+            "未录取",
+            "已退出",
+            "已结业",
+            "本期仅接收山西省环保系统人员。",
+        ] {
+            page.wait_for_text(words).await?;
+        }
+        page.screenshot("me-zh.png").await?;
+        page.open("/courses").await?;
+        page.wait_for_text("清洁生产审核员培训").await?;
+        page.screenshot("courses-zh.png").await?;
+        page.open("/courses/CPA-AUD").await?;
+        page.wait_for_text("剩余 0 / 30 个名额").await?;
+        page.screenshot("course-zh.png").await?;
+        Ok(())
+    })
+    .await;
+}
