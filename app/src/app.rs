@@ -68,6 +68,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=pages::login::LoginPage/>
                     <Route path=path!("/register") view=pages::register::RegisterPage/>
                     <Route path=path!("/me") view=pages::me::MePage ssr=SsrMode::Async/>
+                    <Route path=path!("/teach") view=pages::teach::TeachPage ssr=SsrMode::Async/>
+                    <Route path=path!("/teach/classes/:id") view=pages::teach::RosterPage ssr=SsrMode::Async/>
                     <Route
                         path=path!("/admin/users")
                         view=pages::admin_users::UsersPage
@@ -134,6 +136,7 @@ fn UserNav(user: Option<SessionUser>, logout: ServerAction<Logout>) -> impl Into
         .into_any(),
         Some(user) => view! {
             <a href="/me">{t.nav_me}</a>
+            {(user.role != Role::Trainee).then(|| view! { <a href="/teach">{t.nav_teach}</a> })}
             {(user.role == Role::Administrator).then(|| view! { <a href="/admin/users">{t.nav_users}</a> })}
             <span class="nav-user" title=t.signed_in_as>{user.name.clone()}</span>
             <ActionForm action=logout attr:class="inline-form">

@@ -62,6 +62,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/lang", post(switch_language))
+        .route("/teach/classes/{id}/roster.csv", get(roster_csv))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -150,6 +151,89 @@ async fn switch_language(
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response
+}
+
+/// The roster of a class as CSV, for the class's instructors and administrators.
+async fn roster_csv(
+    State(state): State<AppState>,
+    axum::extract::Path(class_id): axum::extract::Path<i64>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    use app::domain::{csv, Industry, Province};
+    use app::error::AppError;
+    use app::ssr::{auth, db::teaching};
+    let result = async {
+        let user = auth::user_for_headers(&state, &headers)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        auth::require_teacher_of(&state, &user, class_id).await?;
+        let class = teaching::class(&state.db.reader, class_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let entries = teaching::roster(&state.db.reader, class_id).await?;
+        Ok::<_, AppError>((class, entries))
+    }
+    .await;
+    let (class, entries) = match result {
+        Ok(found) => found,
+        Err(error) => {
+            let status = StatusCode::from_u16(error.status_code())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            return (status, Lang::En.error(&error)).into_response();
+        }
+    };
+    let lang = app::ssr::context::lang_of(&headers);
+    let t = lang.text();
+    let mut body = String::from(csv::BOM);
+    body.push_str(&csv::record(&[
+        t.field_name,
+        t.field_email,
+        t.field_organisation,
+        t.field_province,
+        t.field_industry,
+        t.users_col_status,
+        t.roster_position,
+        t.roster_attended,
+        t.enrol_note,
+    ]));
+    for entry in &entries {
+        let province = entry
+            .province
+            .as_deref()
+            .and_then(|c| Province::parse(c).ok())
+            .map(|p| p.label(lang))
+            .unwrap_or_default();
+        let industry = entry
+            .industry
+            .as_deref()
+            .and_then(|c| Industry::parse(c).ok())
+            .map(|i| i.label(lang))
+            .unwrap_or_default();
+        body.push_str(&csv::record(&[
+            entry.name.as_str(),
+            &entry.email,
+            &entry.organisation,
+            province,
+            industry,
+            lang.enrolment_state(entry.state),
+            &entry.position.map(|p| p.to_string()).unwrap_or_default(),
+            if entry.attended { t.yes } else { t.no },
+            &entry.note,
+        ]));
+    }
+    let file = format!("roster-{}-{}.csv", class.course_code, class.id);
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// Deletes expired sessions every hour, so the table does not grow forever.

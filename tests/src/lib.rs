@@ -252,6 +252,15 @@ impl TestApp {
         class
     }
 
+    /// Makes `instructor_id` one of the class's instructors.
+    pub async fn assign_instructor(&self, class_id: i64, instructor_id: i64) {
+        let mut tx = self.state.db.begin_write().await.expect("transaction");
+        app::ssr::db::catalogue::add_instructor(&mut tx, class_id, instructor_id)
+            .await
+            .expect("instructor");
+        tx.commit().await.expect("commit");
+    }
+
     /// A client with a session for a new account, made straight in the
     /// database (no password hashing), for tests that need many users.
     pub async fn quick_session(&self, role: app::domain::Role, email: &str) -> (Client, i64) {

@@ -4,4 +4,5 @@
 pub mod auth;
 pub mod catalogue;
 pub mod enrolment;
+pub mod teaching;
 pub mod users;

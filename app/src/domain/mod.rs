@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod catalogue;
+pub mod csv;
 pub mod email;
 pub mod enrolment;
 pub mod password;

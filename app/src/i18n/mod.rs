@@ -342,6 +342,26 @@ pub struct Text {
     pub me_no_enrolments: &'static str,
     pub me_browse: &'static str,
     pub reason: &'static str,
+
+    pub nav_teach: &'static str,
+    pub teach_title: &'static str,
+    pub teach_none: &'static str,
+    pub teach_pending: &'static str,
+    pub teach_roster: &'static str,
+    pub teach_export: &'static str,
+    pub teach_back: &'static str,
+    pub roster_position: &'static str,
+    pub roster_attended: &'static str,
+    pub roster_applied: &'static str,
+    pub approve: &'static str,
+    pub reject: &'static str,
+    pub reject_reason: &'static str,
+    pub mark_attended: &'static str,
+    pub unmark_attended: &'static str,
+    pub mark_completed: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub roster_empty: &'static str,
 }
 
 #[cfg(test)]

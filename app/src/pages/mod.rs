@@ -8,3 +8,4 @@ pub mod home;
 pub mod login;
 pub mod me;
 pub mod register;
+pub mod teach;

@@ -31,9 +31,11 @@ fn new_token() -> String {
 
 /// The session cookie's value in the current request, if any.
 fn session_token() -> Option<String> {
-    let parts = context::parts()?;
-    parts
-        .headers
+    session_token_in(&context::parts()?.headers)
+}
+
+fn session_token_in(headers: &http::HeaderMap) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
@@ -50,6 +52,33 @@ pub async fn current_user(state: &AppState) -> Result<Option<SessionUser>, AppEr
         return Ok(None);
     };
     Ok(sessions::user(&state.db.reader, &token_hash(&token), db::now()).await?)
+}
+
+/// The signed-in user of a request handled outside Leptos (plain axum routes
+/// such as file downloads).
+pub async fn user_for_headers(
+    state: &AppState,
+    headers: &http::HeaderMap,
+) -> Result<Option<SessionUser>, AppError> {
+    let Some(token) = session_token_in(headers) else {
+        return Ok(None);
+    };
+    Ok(sessions::user(&state.db.reader, &token_hash(&token), db::now()).await?)
+}
+
+/// `user` may run `class_id`: an administrator, or one of its instructors.
+pub async fn require_teacher_of(
+    state: &AppState,
+    user: &SessionUser,
+    class_id: i64,
+) -> Result<(), AppError> {
+    match user.role {
+        Role::Administrator => Ok(()),
+        Role::Instructor if db::teaching::teaches(&state.db.reader, user.id, class_id).await? => {
+            Ok(())
+        }
+        _ => Err(AppError::Forbidden),
+    }
 }
 
 /// Any signed-in user.

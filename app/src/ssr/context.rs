@@ -150,12 +150,16 @@ impl From<sqlx::Error> for AppError {
 /// The language of the page being rendered: the switch's cookie wins, then
 /// the browser's `Accept-Language`.
 pub fn request_lang() -> crate::i18n::Lang {
+    match parts() {
+        Some(parts) => lang_of(&parts.headers),
+        None => crate::i18n::Lang::En,
+    }
+}
+
+/// [`request_lang`] for a request handled outside Leptos.
+pub fn lang_of(headers: &HeaderMap) -> crate::i18n::Lang {
     use crate::i18n::{Lang, LANG_COOKIE};
-    let Some(parts) = parts() else {
-        return Lang::En;
-    };
-    let from_cookie = parts
-        .headers
+    let from_cookie = headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
@@ -165,8 +169,7 @@ pub fn request_lang() -> crate::i18n::Lang {
         .and_then(|c| Lang::from_tag(c.value()));
     from_cookie.unwrap_or_else(|| {
         Lang::negotiate(
-            parts
-                .headers
+            headers
                 .get(header::ACCEPT_LANGUAGE)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default(),

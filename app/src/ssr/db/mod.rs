@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod enrolments;
 pub mod meta;
 pub mod sessions;
+pub mod teaching;
 pub mod throttle;
 pub mod users;
 
