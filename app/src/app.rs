@@ -67,6 +67,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/courses/:code") view=pages::course::CoursePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::login::LoginPage/>
                     <Route path=path!("/register") view=pages::register::RegisterPage/>
+                    <Route path=path!("/set-password") view=pages::set_password::SetPasswordPage/>
+                    <Route path=path!("/admin/import") view=pages::admin_import::ImportPage ssr=SsrMode::Async/>
                     <Route path=path!("/me") view=pages::me::MePage ssr=SsrMode::Async/>
                     <Route path=path!("/teach") view=pages::teach::TeachPage ssr=SsrMode::Async/>
                     <Route path=path!("/teach/classes/:id") view=pages::teach::RosterPage ssr=SsrMode::Async/>
@@ -137,7 +139,10 @@ fn UserNav(user: Option<SessionUser>, logout: ServerAction<Logout>) -> impl Into
         Some(user) => view! {
             <a href="/me">{t.nav_me}</a>
             {(user.role != Role::Trainee).then(|| view! { <a href="/teach">{t.nav_teach}</a> })}
-            {(user.role == Role::Administrator).then(|| view! { <a href="/admin/users">{t.nav_users}</a> })}
+            {(user.role == Role::Administrator).then(|| view! {
+                <a href="/admin/users">{t.nav_users}</a>
+                <a href="/admin/import">{t.nav_import}</a>
+            })}
             <span class="nav-user" title=t.signed_in_as>{user.name.clone()}</span>
             <ActionForm action=logout attr:class="inline-form">
                 <button type="submit" class="link-button">{t.nav_logout}</button>

@@ -28,6 +28,12 @@ pub enum Problem {
     ClassFull,
     TransitionNotAllowed,
     OnlyTraineesEnrol,
+    DuplicateInFile { line: u32 },
+    CsvUnreadable,
+    CsvNoRows,
+    CsvMissingColumn,
+    ImportHasErrors,
+    LinkInvalid,
 }
 
 /// Field name → problem, in the order the form shows its fields.

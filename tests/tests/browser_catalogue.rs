@@ -94,11 +94,13 @@ async fn the_demo_trainee_sees_every_state_of_their_enrolments_in_chinese() {
 #[tokio::test]
 async fn an_instructor_approves_a_pending_application_and_the_trainee_sees_it_approved() {
     journey("instructor_approves", |page| async move {
-        page.sign_in("instructor@academy.test", DEMO_PASSWORD).await?;
+        page.sign_in("instructor@academy.test", DEMO_PASSWORD)
+            .await?;
         page.click_link("Teaching").await?;
         page.wait_for_path("/teach").await?;
         page.wait_for_text("applications to review").await?;
-        page.click_link("EIA Staff Certification Training · Shanghai class").await?;
+        page.click_link("EIA Staff Certification Training · Shanghai class")
+            .await?;
         page.wait_for_text("Download roster (CSV)").await?;
         page.wait_hydrated().await?;
         page.wait_for_card_text("赵敏", "Awaiting approval").await?;
@@ -108,17 +110,21 @@ async fn an_instructor_approves_a_pending_application_and_the_trainee_sees_it_ap
 
         // A rejection without a reason is refused beside the field.
         page.client
-            .find(fantoccini::Locator::XPath("//article[.//h3[normalize-space(.)='孙丽']]//summary"))
+            .find(fantoccini::Locator::XPath(
+                "//article[.//h3[normalize-space(.)='孙丽']]//summary",
+            ))
             .await?
             .click()
             .await?;
         page.click_button_in("孙丽", "Reject").await?;
-        page.wait_for_card_text("孙丽", "This field is required.").await?;
+        page.wait_for_card_text("孙丽", "This field is required.")
+            .await?;
 
         page.click_button("Sign out").await?;
         page.wait_for_path("/").await?;
         page.sign_in("zhao.min@academy.test", DEMO_PASSWORD).await?;
-        page.wait_for_text("EIA Staff Certification Training").await?;
+        page.wait_for_text("EIA Staff Certification Training")
+            .await?;
         page.wait_for_text("Enrolled").await?;
         Ok(())
     })

@@ -4,5 +4,6 @@
 pub mod auth;
 pub mod catalogue;
 pub mod enrolment;
+pub mod import;
 pub mod teaching;
 pub mod users;

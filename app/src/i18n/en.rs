@@ -166,6 +166,23 @@ pub static TEXT: Text = Text {
     yes: "Yes",
     no: "No",
     roster_empty: "Nobody has applied yet.",
+    nav_import: "Import",
+    import_title: "Import trainees",
+    import_lead: "Paste a CSV whose first line names the columns: name, email, organisation (optional), province, industry. Province and industry may be codes or names in either language. Nothing is written unless every row is valid.",
+    import_csv: "CSV",
+    import_class: "Enrol them in (optional)",
+    import_no_class: "No class",
+    import_check: "Check",
+    import_submit: "Import",
+    import_line: "Line",
+    import_problems: "Problems",
+    import_ok: "OK",
+    import_ready: "Every row can be imported.",
+    import_done: "Imported. Give each trainee their own link to set a password:",
+    import_link: "Set-password link",
+    set_password_title: "Set your password",
+    set_password_lead: "Choose the password for your Academy account.",
+    set_password_submit: "Save password and sign in",
 };
 
 pub fn problem(problem: Problem) -> String {
@@ -192,6 +209,12 @@ fn problem_text(problem: Problem) -> String {
         Problem::ClassFull => "This class is full and has no waiting list.".into(),
         Problem::TransitionNotAllowed => "This enrolment can no longer be changed that way.".into(),
         Problem::OnlyTraineesEnrol => "Only trainee accounts can enrol in classes.".into(),
+        Problem::DuplicateInFile { line } => format!("This email is already on line {line}."),
+        Problem::CsvUnreadable => "The file could not be read as CSV (a quote is never closed).".into(),
+        Problem::CsvNoRows => "The file has no rows to import.".into(),
+        Problem::CsvMissingColumn => "The first line must name the columns: name, email, province, industry (and optionally organisation).".into(),
+        Problem::ImportHasErrors => "Nothing was imported: correct the rows marked below first.".into(),
+        Problem::LinkInvalid => "This link has expired or has already been used. Ask an administrator for a new one.".into(),
         Problem::CannotChangeOwnAccount => "You cannot do this to your own account.".into(),
     }
 }

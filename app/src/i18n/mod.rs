@@ -362,6 +362,24 @@ pub struct Text {
     pub yes: &'static str,
     pub no: &'static str,
     pub roster_empty: &'static str,
+
+    pub nav_import: &'static str,
+    pub import_title: &'static str,
+    pub import_lead: &'static str,
+    pub import_csv: &'static str,
+    pub import_class: &'static str,
+    pub import_no_class: &'static str,
+    pub import_check: &'static str,
+    pub import_submit: &'static str,
+    pub import_line: &'static str,
+    pub import_problems: &'static str,
+    pub import_ok: &'static str,
+    pub import_ready: &'static str,
+    pub import_done: &'static str,
+    pub import_link: &'static str,
+    pub set_password_title: &'static str,
+    pub set_password_lead: &'static str,
+    pub set_password_submit: &'static str,
 }
 
 #[cfg(test)]

@@ -166,6 +166,23 @@ pub static TEXT: Text = Text {
     yes: "是",
     no: "否",
     roster_empty: "暂无报名。",
+    nav_import: "导入学员",
+    import_title: "批量导入学员",
+    import_lead: "粘贴CSV文本，第一行为列名：姓名、电子邮箱、工作单位（可选）、省份、行业。省份和行业可填代码或中英文名称。只有所有行都无误时才会导入。",
+    import_csv: "CSV 内容",
+    import_class: "同时报名到（可选）",
+    import_no_class: "不报名",
+    import_check: "检查",
+    import_submit: "导入",
+    import_line: "行",
+    import_problems: "问题",
+    import_ok: "无误",
+    import_ready: "所有行均可导入。",
+    import_done: "已导入。请把各自的设置密码链接交给学员：",
+    import_link: "设置密码链接",
+    set_password_title: "设置密码",
+    set_password_lead: "为您的账户设置密码。",
+    set_password_submit: "保存密码并登录",
 };
 
 pub fn problem(problem: Problem) -> String {
@@ -190,6 +207,14 @@ fn problem_text(problem: Problem) -> String {
         Problem::ClassFull => "此培训班已满，且不设候补名单。".into(),
         Problem::TransitionNotAllowed => "此报名已无法这样更改。".into(),
         Problem::OnlyTraineesEnrol => "只有学员账户可以报名培训班。".into(),
+        Problem::DuplicateInFile { line } => format!("该邮箱已出现在第{line}行。"),
+        Problem::CsvUnreadable => "无法按CSV读取该文件（有未闭合的引号）。".into(),
+        Problem::CsvNoRows => "文件中没有可导入的行。".into(),
+        Problem::CsvMissingColumn => {
+            "第一行须列出各列名称：姓名、电子邮箱、省份、行业（工作单位可选）。".into()
+        }
+        Problem::ImportHasErrors => "未导入任何数据：请先更正下面标出的行。".into(),
+        Problem::LinkInvalid => "此链接已过期或已使用，请向管理员索取新链接。".into(),
         Problem::CannotChangeOwnAccount => "不能对自己的账户执行此操作。".into(),
     }
 }

@@ -1,5 +1,6 @@
 //! One file per route.
 
+pub mod admin_import;
 pub mod admin_users;
 pub mod course;
 pub mod courses;
@@ -8,4 +9,5 @@ pub mod home;
 pub mod login;
 pub mod me;
 pub mod register;
+pub mod set_password;
 pub mod teach;

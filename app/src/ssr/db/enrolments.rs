@@ -42,50 +42,7 @@ pub async fn enrol(
     now: i64,
 ) -> Result<i64, AppError> {
     let mut tx = db.begin_write().await?;
-    let rules: ClassRules = sqlx::query_as(
-        "SELECT k.capacity, k.waitlist, k.approval, k.enrol_opens_at, k.enrol_closes_at, c.published
-         FROM classes k JOIN courses c ON c.id = k.course_id WHERE k.id = ?",
-    )
-    .bind(class_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    if !rules.published {
-        return Err(AppError::Conflict(
-            crate::error::Problem::CourseNotPublished,
-        ));
-    }
-    if let Some(problem) =
-        enrolment::window_problem(rules.enrol_opens_at, rules.enrol_closes_at, now)
-    {
-        return Err(AppError::Conflict(problem));
-    }
-    let already: Option<i64> = sqlx::query_scalar(&format!(
-        "SELECT id FROM enrolments WHERE class_id = ? AND trainee_id = ? AND state IN {LIVE}"
-    ))
-    .bind(class_id)
-    .bind(trainee_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if already.is_some() {
-        return Err(AppError::Conflict(crate::error::Problem::AlreadyEnrolled));
-    }
-    let held = seats_held(&mut tx, class_id).await?;
-    let approval = Approval::parse(&rules.approval).unwrap_or(Approval::Manual);
-    let state = enrolment::admit(held, rules.capacity, rules.waitlist, approval)
-        .map_err(AppError::Conflict)?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO enrolments (class_id, trainee_id, state, note, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(class_id)
-    .bind(trainee_id)
-    .bind(state.as_str())
-    .bind(note)
-    .bind(now)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
+    let (id, state) = admit_into(&mut tx, trainee_id, class_id, note, true, now).await?;
     audit::record(
         &mut tx,
         audit::Event {
@@ -100,6 +57,79 @@ pub async fn enrol(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// The admission rules and the insert, inside the caller's write
+/// transaction. `check_window` is false when an administrator enrols people
+/// outside the public enrolment window; capacity always holds.
+pub async fn admit_into(
+    conn: &mut SqliteConnection,
+    trainee_id: i64,
+    class_id: i64,
+    note: &str,
+    check_window: bool,
+    now: i64,
+) -> Result<(i64, EnrolmentState), AppError> {
+    let rules: ClassRules = sqlx::query_as(
+        "SELECT k.capacity, k.waitlist, k.approval, k.enrol_opens_at, k.enrol_closes_at, c.published
+         FROM classes k JOIN courses c ON c.id = k.course_id WHERE k.id = ?",
+    )
+    .bind(class_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    if !rules.published {
+        return Err(AppError::Conflict(
+            crate::error::Problem::CourseNotPublished,
+        ));
+    }
+    if check_window {
+        if let Some(problem) =
+            enrolment::window_problem(rules.enrol_opens_at, rules.enrol_closes_at, now)
+        {
+            return Err(AppError::Conflict(problem));
+        }
+    }
+    let already: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT id FROM enrolments WHERE class_id = ? AND trainee_id = ? AND state IN {LIVE}"
+    ))
+    .bind(class_id)
+    .bind(trainee_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if already.is_some() {
+        return Err(AppError::Conflict(crate::error::Problem::AlreadyEnrolled));
+    }
+    let held = seats_held(conn, class_id).await?;
+    let approval = Approval::parse(&rules.approval).unwrap_or(Approval::Manual);
+    let state = enrolment::admit(held, rules.capacity, rules.waitlist, approval)
+        .map_err(AppError::Conflict)?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO enrolments (class_id, trainee_id, state, note, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(class_id)
+    .bind(trainee_id)
+    .bind(state.as_str())
+    .bind(note)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((id, state))
+}
+
+/// Seats free in a class and whether it keeps a waiting list, for previews.
+pub async fn room(pool: &SqlitePool, class_id: i64) -> Result<Option<(i64, bool)>, sqlx::Error> {
+    let row: Option<(i64, bool)> = sqlx::query_as(&format!(
+        "SELECT k.capacity - (SELECT COUNT(*) FROM enrolments e WHERE e.class_id = k.id AND e.state IN {SEATED}),
+                k.waitlist
+         FROM classes k WHERE k.id = ?"
+    ))
+    .bind(class_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row)
 }
 
 /// Fills free seats of `class_id` from the head of its waiting list.

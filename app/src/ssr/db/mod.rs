@@ -9,6 +9,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod enrolments;
 pub mod meta;
+pub mod password_tokens;
 pub mod sessions;
 pub mod teaching;
 pub mod throttle;
