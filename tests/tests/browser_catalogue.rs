@@ -130,3 +130,53 @@ async fn an_instructor_approves_a_pending_application_and_the_trainee_sees_it_ap
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_import_with_a_bad_row_imports_nothing_then_the_fixed_file_imports_all() {
+    journey("csv_import", |page| async move {
+        let bad = "name,email,organisation,province,industry\n\
+                   郭海燕,guo@example.cn,北京化工研究院,北京市,化工\n\
+                   罗振宇,luo-at-example,,天津市,冶金\n";
+        page.sign_in("admin@academy.test", DEMO_PASSWORD).await?;
+        page.click_link("Import").await?;
+        page.wait_for_path("/admin/import").await?;
+        page.wait_hydrated().await?;
+        page.fill("CSV", bad).await?;
+        page.click_button("Import").await?;
+        page.wait_for_text("Nothing was imported: correct the rows marked below first.")
+            .await?;
+        page.wait_for_text("Email: Enter an email address like name@example.com.")
+            .await?;
+        page.screenshot("import-errors-en.png").await?;
+
+        // The typed file is still there; fix the bad line and import.
+        let typed = page.value_of("CSV").await?;
+        assert!(typed.contains("luo-at-example"), "what was typed stays");
+        page.fill("CSV", &typed.replace("luo-at-example", "luo@example.cn"))
+            .await?;
+        page.click_button("Import").await?;
+        page.wait_for_text("Imported. Give each trainee their own link to set a password:")
+            .await?;
+        let link = page
+            .client
+            .find(fantoccini::Locator::Css("input.link-copy"))
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default();
+        assert!(link.contains("/set-password?token="), "{link}");
+        page.screenshot("import-done-en.png").await?;
+
+        // The imported trainee opens the link and sets a password.
+        page.click_button("Sign out").await?;
+        page.wait_for_path("/").await?;
+        page.client.goto(&link).await?;
+        page.wait_hydrated().await?;
+        page.fill("New password", "end of pipe no more").await?;
+        page.click_button("Save password and sign in").await?;
+        page.wait_for_path("/me").await?;
+        page.wait_for_text("郭海燕").await?;
+        Ok(())
+    })
+    .await;
+}
