@@ -74,9 +74,13 @@ fn find_in<T: Copy>(
         .ok_or(Problem::NotInList)
 }
 
+/// Every row as shown to the administrator, and beside each its domain
+/// values when it passed.
+pub type Checked = (Vec<ImportRow>, Vec<Option<ValidRow>>);
+
 /// Parses and checks `text`. `Err` is a problem with the file as a whole
 /// (unreadable, no header, too many rows), with the line it concerns.
-pub fn check(text: &str) -> Result<(Vec<ImportRow>, Vec<Option<ValidRow>>), (usize, Problem)> {
+pub fn check(text: &str) -> Result<Checked, (usize, Problem)> {
     let records = csv::parse(text).map_err(|line| (line, Problem::CsvUnreadable))?;
     let Some((header, body)) = records.split_first() else {
         return Err((1, Problem::CsvNoRows));
