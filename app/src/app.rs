@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=pages::login::LoginPage/>
                     <Route path=path!("/register") view=pages::register::RegisterPage/>
                     <Route path=path!("/set-password") view=pages::set_password::SetPasswordPage/>
+                    <Route path=path!("/admin/courses") view=pages::admin_courses::CoursesAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/import") view=pages::admin_import::ImportPage ssr=SsrMode::Async/>
                     <Route path=path!("/me") view=pages::me::MePage ssr=SsrMode::Async/>
                     <Route path=path!("/teach") view=pages::teach::TeachPage ssr=SsrMode::Async/>
@@ -141,6 +142,7 @@ fn UserNav(user: Option<SessionUser>, logout: ServerAction<Logout>) -> impl Into
             {(user.role != Role::Trainee).then(|| view! { <a href="/teach">{t.nav_teach}</a> })}
             {(user.role == Role::Administrator).then(|| view! {
                 <a href="/admin/users">{t.nav_users}</a>
+                <a href="/admin/courses">{t.nav_catalogue}</a>
                 <a href="/admin/import">{t.nav_import}</a>
             })}
             <span class="nav-user" title=t.signed_in_as>{user.name.clone()}</span>

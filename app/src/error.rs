@@ -34,6 +34,12 @@ pub enum Problem {
     CsvMissingColumn,
     ImportHasErrors,
     LinkInvalid,
+    CodeInvalid,
+    CodeTaken,
+    NumberOutOfRange { min: i64, max: i64 },
+    DateInvalid,
+    EndsBeforeStart,
+    ClosesBeforeOpens,
 }
 
 /// Field name → problem, in the order the form shows its fields.

@@ -1,6 +1,7 @@
 //! Server functions, one file per area. Each is a thin adapter: who is asking,
 //! parse the input into domain types, call `ssr::db`, map the errors.
 
+pub mod admin_catalogue;
 pub mod auth;
 pub mod catalogue;
 pub mod enrolment;

@@ -132,7 +132,8 @@ pub fn PasswordField(
 pub fn SelectField(
     name: &'static str,
     label: &'static str,
-    options: Vec<(&'static str, &'static str)>,
+    /// (value, visible text) pairs.
+    options: Vec<(String, String)>,
     #[prop(optional, into)] selected: Option<String>,
     #[prop(into)] problem: Signal<Option<Problem>>,
 ) -> impl IntoView {
@@ -151,7 +152,7 @@ pub fn SelectField(
                 {options
                     .into_iter()
                     .map(|(code, text)| {
-                        let chosen = selected.as_deref() == Some(code);
+                        let chosen = selected.as_deref() == Some(code.as_str());
                         view! { <option value=code selected=chosen>{text}</option> }
                     })
                     .collect_view()}

@@ -215,7 +215,7 @@ fn CreateStaffForm() -> impl IntoView {
     });
     let roles = [Role::Instructor, Role::Administrator]
         .into_iter()
-        .map(|r| (r.as_str(), lang.role(r)))
+        .map(|r| (r.as_str().to_owned(), lang.role(r).to_owned()))
         .collect::<Vec<_>>();
     view! {
         <section class="card" aria-labelledby="create-staff">

@@ -1,5 +1,6 @@
 //! One file per route.
 
+pub mod admin_courses;
 pub mod admin_import;
 pub mod admin_users;
 pub mod course;

@@ -17,11 +17,11 @@ pub fn RegisterPage() -> impl IntoView {
     let value = register.value();
     let provinces = Province::ALL
         .iter()
-        .map(|p| (p.code(), p.label(lang)))
+        .map(|p| (p.code().to_owned(), p.label(lang).to_owned()))
         .collect::<Vec<_>>();
     let industries = Industry::ALL
         .iter()
-        .map(|i| (i.code(), i.label(lang)))
+        .map(|i| (i.code().to_owned(), i.label(lang).to_owned()))
         .collect::<Vec<_>>();
     view! {
         <Title text=t.register_title/>

@@ -366,3 +366,110 @@ pub async fn add_instructor(
         .await
         .map(|_| ())
 }
+
+#[derive(FromRow)]
+struct AdminCourseRow {
+    id: i64,
+    code: String,
+    centre_code: String,
+    centre_zh: String,
+    centre_en: String,
+    category: String,
+    title_zh: String,
+    title_en: String,
+    summary_zh: String,
+    summary_en: String,
+    hours: i64,
+    published: bool,
+    classes: i64,
+}
+
+/// Every course, drafts included, for administrators.
+pub async fn admin_courses(
+    pool: &SqlitePool,
+) -> Result<Vec<crate::api::admin_catalogue::AdminCourse>, sqlx::Error> {
+    let rows: Vec<AdminCourseRow> = sqlx::query_as(
+        "SELECT c.id, c.code, ce.code AS centre_code, ce.name_zh AS centre_zh, ce.name_en AS centre_en,
+                c.category, c.title_zh, c.title_en, c.summary_zh, c.summary_en, c.hours, c.published,
+                (SELECT COUNT(*) FROM classes k WHERE k.course_id = c.id) AS classes
+         FROM courses c JOIN centres ce ON ce.id = c.centre_id ORDER BY c.code",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| crate::api::admin_catalogue::AdminCourse {
+            id: r.id,
+            code: r.code,
+            centre_code: r.centre_code,
+            centre: Localized::new(r.centre_zh, r.centre_en),
+            category: Category::parse(&r.category).unwrap_or(Category::Lecture),
+            title: Localized::new(r.title_zh, r.title_en),
+            summary: Localized::new(r.summary_zh, r.summary_en),
+            hours: r.hours,
+            published: r.published,
+            classes: r.classes,
+        })
+        .collect())
+}
+
+pub async fn centre_id(pool: &SqlitePool, code: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM centres WHERE code = ?")
+        .bind(code)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn course_id(pool: &SqlitePool, code: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM courses WHERE code = ?")
+        .bind(code)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn update_course(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    course: &NewCourse<'_>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE courses SET code = ?, centre_id = ?, category = ?, title_zh = ?, title_en = ?,
+                summary_zh = ?, summary_en = ?, hours = ?, published = ?, updated_at = ?
+         WHERE id = ?",
+    )
+    .bind(course.code)
+    .bind(course.centre_id)
+    .bind(course.category.as_str())
+    .bind(course.title.0)
+    .bind(course.title.1)
+    .bind(course.summary.0)
+    .bind(course.summary.1)
+    .bind(course.hours)
+    .bind(course.published)
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Instructors and administrators who can be put in charge of a class.
+pub async fn staff(pool: &SqlitePool) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name, email FROM users WHERE role IN ('instructor', 'administrator') AND active = 1
+         ORDER BY role = 'administrator', name",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn is_staff(pool: &SqlitePool, user_id: i64) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM users WHERE id = ? AND role IN ('instructor', 'administrator') AND active = 1",
+    )
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(found.is_some())
+}
