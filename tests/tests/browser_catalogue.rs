@@ -180,3 +180,69 @@ async fn an_import_with_a_bad_row_imports_nothing_then_the_fixed_file_imports_al
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_administrator_publishes_a_new_course_and_gives_it_a_class() {
+    journey("admin_catalogue", |page| async move {
+        page.sign_in("admin@academy.test", DEMO_PASSWORD).await?;
+        page.click_link("Catalogue").await?;
+        page.wait_for_path("/admin/courses").await?;
+        page.wait_hydrated().await?;
+        page.fill("Course code", "san-tong-shi").await?;
+        page.fill("Hours", "0").await?;
+        page.select("Centre", "National Cleaner Production Centre")
+            .await?;
+        page.select("Category", "Lecture").await?;
+        page.fill("Title (Chinese)", "三同时制度讲座").await?;
+        page.fill("Title (English)", "The Three Simultaneities Rule")
+            .await?;
+        page.click_button("Save").await?;
+        assert_eq!(
+            page.wait_for_error_beside("Hours").await?,
+            "Enter a whole number from 1 to 2000."
+        );
+        assert_eq!(
+            page.value_of("Title (Chinese)").await?,
+            "三同时制度讲座",
+            "typed values stay"
+        );
+        page.fill("Hours", "4").await?;
+        page.field("Published in the catalogue")
+            .await?
+            .click()
+            .await?;
+        page.click_button("Save").await?;
+        page.wait_for_text("Saved.").await?;
+        page.wait_for_text("SAN-TONG-SHI").await?;
+
+        page.select("Course", "SAN-TONG-SHI · The Three Simultaneities Rule")
+            .await?;
+        page.fill("Class name (Chinese)", "福州专场").await?;
+        page.fill("Class name (English)", "Fuzhou session").await?;
+        page.fill("City (Chinese)", "福州").await?;
+        page.fill("City (English)", "Fuzhou").await?;
+        page.fill("Capacity", "60").await?;
+        page.select("Admission", "Automatic").await?;
+        page.select("Instructor", "王建国 (instructor@academy.test)")
+            .await?;
+        // Date inputs: set through script, as a person would pick them in the widget.
+        page.client
+            .execute(
+                "document.getElementById('field-starts_on').value = '2031-06-01';
+                 document.getElementById('field-ends_on').value = '2031-06-01';
+                 document.getElementById('field-opens_at').value = '2020-01-01T09:00';
+                 document.getElementById('field-closes_at').value = '2031-05-25T17:00';",
+                vec![],
+            )
+            .await?;
+        page.click_button("New class").await?;
+        page.wait_for_text("Class created.").await?;
+        page.screenshot("admin-courses-en.png").await?;
+
+        page.open_hydrated("/courses/SAN-TONG-SHI").await?;
+        page.wait_for_card_text("Fuzhou session", "60 of 60 seats left")
+            .await?;
+        Ok(())
+    })
+    .await;
+}

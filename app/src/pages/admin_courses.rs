@@ -14,13 +14,21 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+/// Bumped after a save to reload the page's data. The reload re-creates the
+/// forms, so what was just saved is remembered here, outside them.
 #[derive(Clone, Copy)]
-struct Revision(RwSignal<u32>);
+struct Revision(RwSignal<u32>, RwSignal<Option<Saved>>);
+
+#[derive(Clone, Copy, PartialEq)]
+enum Saved {
+    Course,
+    Class,
+}
 
 #[component]
 pub fn CoursesAdminPage() -> impl IntoView {
     let t = use_text();
-    let revision = Revision(RwSignal::new(0));
+    let revision = Revision(RwSignal::new(0), RwSignal::new(None));
     provide_context(revision);
     let catalogue = Resource::new(move || revision.0.get(), |_| load_admin_catalogue());
     let editing = move || use_query_map().with(|q| q.get("edit"));
@@ -116,6 +124,7 @@ fn CourseForm(catalogue: AdminCatalogue, existing: Option<AdminCourse>) -> impl 
                     form.reset();
                 }
             }
+            revision.1.set(Some(Saved::Course));
             revision.0.update(|n| *n += 1);
         }
     });
@@ -134,7 +143,7 @@ fn CourseForm(catalogue: AdminCatalogue, existing: Option<AdminCourse>) -> impl 
         <section class="card" id="course-form" aria-labelledby="course-form-title">
             <h2 id="course-form-title">{if is_new { t.course_form_new.to_string() } else { format!("{} {}", t.course_form_edit, get(|c| c.code.clone())) }}</h2>
             <FormMessage value/>
-            {move || matches!(value.get(), Some(Ok(_))).then(|| view! { <p class="form-message ok" role="status">{t.saved}</p> })}
+            {move || (revision.1.get() == Some(Saved::Course)).then(|| view! { <p class="form-message ok" role="status">{t.saved}</p> })}
             <ActionForm action=save node_ref=form attr:novalidate=true attr:class="stack">
                 <input type="hidden" name="id" value=get(|c| c.id.to_string())/>
                 <div class="field-pair">
@@ -172,6 +181,7 @@ fn ClassForm(catalogue: AdminCatalogue) -> impl IntoView {
             if let Some(form) = form.get() {
                 form.reset();
             }
+            revision.1.set(Some(Saved::Class));
             revision.0.update(|n| *n += 1);
         }
     });
@@ -197,7 +207,7 @@ fn ClassForm(catalogue: AdminCatalogue) -> impl IntoView {
         ),
         ("manual".to_owned(), t.approval_label_manual.to_owned()),
     ];
-    let ok = move || matches!(value.get(), Some(Ok(_)));
+    let ok = move || revision.1.get() == Some(Saved::Class);
     view! {
         <section class="card" aria-labelledby="class-form-title">
             <h2 id="class-form-title">{t.class_form_title}</h2>
