@@ -40,6 +40,7 @@ pub enum Problem {
     DateInvalid,
     EndsBeforeStart,
     ClosesBeforeOpens,
+    CapacityBelowSeats { seats: i64 },
 }
 
 /// Field name → problem, in the order the form shows its fields.

@@ -108,7 +108,11 @@ async fn an_administrator_creates_an_instructor_account() {
         page.sign_in("admin@academy.test", DEMO_PASSWORD).await?;
         page.click_link("Users").await?;
         page.wait_for_path("/admin/users").await?;
+        page.wait_hydrated().await?;
+        page.select("Filter by role", "Instructor").await?;
+        page.click_button("Search").await?;
         page.wait_for_text("instructor@academy.test").await?;
+        page.wait_for_text("2 users").await?;
         page.wait_hydrated().await?;
 
         page.fill("Full name", "陈志远").await?;
@@ -291,8 +295,8 @@ async fn every_page_reads_well_in_both_languages() {
             page.sign_in_any_language("admin@academy.test", DEMO_PASSWORD)
                 .await?;
             page.screenshot(&format!("me-{lang}.png")).await?;
-            page.open("/admin/users").await?;
-            page.wait_for_text("trainee@academy.test").await?;
+            page.open("/admin/users?role=instructor").await?;
+            page.wait_for_text("instructor@academy.test").await?;
             page.screenshot(&format!("users-{lang}.png")).await?;
             page.client.set_window_size(390, 844).await?;
             page.screenshot(&format!("users-phone-{lang}.png")).await?;

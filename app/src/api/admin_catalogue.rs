@@ -22,6 +22,24 @@ pub struct AdminCourse {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminClass {
+    pub id: i64,
+    pub course_code: String,
+    pub name: Localized,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub city: Localized,
+    pub venue: String,
+    pub capacity: i64,
+    pub waitlist: bool,
+    pub approval: crate::domain::enrolment::Approval,
+    pub enrol_opens_at: i64,
+    pub enrol_closes_at: i64,
+    pub seats_taken: i64,
+    pub instructors: Vec<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffOption {
     pub id: i64,
     pub name: String,

@@ -225,3 +225,42 @@ mod rule_tests {
         );
     }
 }
+
+/// The civil date of a day number (inverse of `days_from_civil`).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Unix seconds as `YYYY-MM-DDTHH:MM` in China Standard Time, the value an
+/// `<input type=datetime-local>` shows (inverse of [`parse_china_time`]).
+pub fn format_china_time(unix: i64) -> String {
+    let local = unix + 8 * 3600;
+    let (y, m, d) = civil_from_days(local.div_euclid(86_400));
+    let secs = local.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}",
+        secs / 3600,
+        secs % 3600 / 60
+    )
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::*;
+
+    #[test]
+    fn china_time_round_trips() {
+        for text in ["2000-04-10T09:00", "1999-12-31T23:59", "2031-02-28T00:00"] {
+            assert_eq!(format_china_time(parse_china_time(text).unwrap()), text);
+        }
+    }
+}

@@ -259,6 +259,7 @@ fn problem_text(problem: Problem) -> String {
         Problem::DateInvalid => "Enter a real date (and time).".into(),
         Problem::EndsBeforeStart => "The end cannot be before the start.".into(),
         Problem::ClosesBeforeOpens => "Enrolment must close after it opens.".into(),
+        Problem::CapacityBelowSeats { seats } => format!("{seats} seats are already taken; the capacity cannot be lower."),
         Problem::CannotChangeOwnAccount => "You cannot do this to your own account.".into(),
     }
 }

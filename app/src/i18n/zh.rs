@@ -259,6 +259,9 @@ fn problem_text(problem: Problem) -> String {
         Problem::DateInvalid => "请输入有效的日期（和时间）。".into(),
         Problem::EndsBeforeStart => "结束日期不能早于开始日期。".into(),
         Problem::ClosesBeforeOpens => "报名截止时间必须晚于开始时间。".into(),
+        Problem::CapacityBelowSeats { seats } => {
+            format!("已有{seats}个名额被占用，名额不能少于此数。")
+        }
         Problem::CannotChangeOwnAccount => "不能对自己的账户执行此操作。".into(),
     }
 }

@@ -32,6 +32,7 @@ pub fn UsersPage() -> impl IntoView {
     };
     let revision = Revision(RwSignal::new(0));
     provide_context(revision);
+    let user = expect_context::<crate::app::UserResource>();
     let users = Resource::new(
         move || (search(), role(), page(), revision.0.get()),
         |(search, role, page, _)| list_users(search, role, page),
@@ -50,10 +51,14 @@ pub fn UsersPage() -> impl IntoView {
                 Err(error) => view! { <ErrorPage error/> }.into_any(),
             })}
         </Transition>
-        // Outside the list so that reloading the list keeps the form and its message.
-        <Show when=move || matches!(users.get(), Some(Ok(_)))>
-            <CreateStaffForm/>
-        </Show>
+        // Outside the list so that reloading the list keeps the form and its
+        // message; shown to administrators only (the list's refusal covers the rest).
+        <Suspense fallback=|| ()>
+            {move || user.get().map(|user| {
+                let admin = user.ok().flatten().is_some_and(|u| u.role == Role::Administrator);
+                admin.then(|| view! { <CreateStaffForm/> })
+            })}
+        </Suspense>
     }
 }
 

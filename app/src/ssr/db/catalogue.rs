@@ -473,3 +473,119 @@ pub async fn is_staff(pool: &SqlitePool, user_id: i64) -> Result<bool, sqlx::Err
     .await?;
     Ok(found.is_some())
 }
+
+#[derive(FromRow)]
+struct AdminClassRow {
+    id: i64,
+    course_code: String,
+    name_zh: String,
+    name_en: String,
+    starts_on: String,
+    ends_on: String,
+    city_zh: String,
+    city_en: String,
+    venue: String,
+    capacity: i64,
+    waitlist: bool,
+    approval: String,
+    enrol_opens_at: i64,
+    enrol_closes_at: i64,
+    seats_taken: i64,
+    instructors: Option<String>,
+}
+
+/// Every class with what its edit form needs, newest first.
+pub async fn admin_classes(
+    pool: &SqlitePool,
+) -> Result<Vec<crate::api::admin_catalogue::AdminClass>, sqlx::Error> {
+    let rows: Vec<AdminClassRow> = sqlx::query_as(
+        "SELECT k.id, c.code AS course_code, k.name_zh, k.name_en, k.starts_on, k.ends_on, k.city_zh, k.city_en,
+                k.venue, k.capacity, k.waitlist, k.approval, k.enrol_opens_at, k.enrol_closes_at,
+                (SELECT COUNT(*) FROM enrolments e WHERE e.class_id = k.id
+                   AND e.state IN ('pending', 'approved', 'completed')) AS seats_taken,
+                (SELECT group_concat(instructor_id) FROM class_instructors ci WHERE ci.class_id = k.id) AS instructors
+         FROM classes k JOIN courses c ON c.id = k.course_id
+         ORDER BY k.starts_on DESC, k.id DESC",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| crate::api::admin_catalogue::AdminClass {
+            id: r.id,
+            course_code: r.course_code,
+            name: Localized::new(r.name_zh, r.name_en),
+            starts_on: r.starts_on,
+            ends_on: r.ends_on,
+            city: Localized::new(r.city_zh, r.city_en),
+            venue: r.venue,
+            capacity: r.capacity,
+            waitlist: r.waitlist,
+            approval: Approval::parse(&r.approval).unwrap_or(Approval::Manual),
+            enrol_opens_at: r.enrol_opens_at,
+            enrol_closes_at: r.enrol_closes_at,
+            seats_taken: r.seats_taken,
+            instructors: r
+                .instructors
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(|id| id.trim().parse().ok())
+                .collect(),
+        })
+        .collect())
+}
+
+/// Changes a class; returns the seats held so the caller can refuse a
+/// capacity below them (checked in the same transaction).
+pub async fn update_class(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    class: &NewClass<'_>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE classes SET course_id = ?, name_zh = ?, name_en = ?, starts_on = ?, ends_on = ?,
+                city_zh = ?, city_en = ?, venue = ?, capacity = ?, waitlist = ?, approval = ?,
+                enrol_opens_at = ?, enrol_closes_at = ?
+         WHERE id = ?",
+    )
+    .bind(class.course_id)
+    .bind(class.name.0)
+    .bind(class.name.1)
+    .bind(class.starts_on)
+    .bind(class.ends_on)
+    .bind(class.city.0)
+    .bind(class.city.1)
+    .bind(class.venue)
+    .bind(class.capacity)
+    .bind(class.waitlist)
+    .bind(class.approval.as_str())
+    .bind(class.enrol_opens_at)
+    .bind(class.enrol_closes_at)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn seats_held(
+    conn: &mut sqlx::SqliteConnection,
+    class_id: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM enrolments WHERE class_id = ? AND state IN ('pending', 'approved', 'completed')",
+    )
+    .bind(class_id)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn clear_instructors(
+    conn: &mut sqlx::SqliteConnection,
+    class_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM class_instructors WHERE class_id = ?")
+        .bind(class_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
