@@ -130,6 +130,7 @@ async fn a_new_class_appears_in_the_catalogue_and_with_its_instructor() {
         .await;
     let teacher_id = teacher_id.to_string();
     let mut form = vec![
+        ("id", ""),
         ("course", "SEED"),
         ("name_zh", "2031年太原班"),
         ("name_en", "Taiyuan, 2031"),
@@ -146,13 +147,13 @@ async fn a_new_class_appears_in_the_catalogue_and_with_its_instructor() {
         ("instructor", &teacher_id),
         ("co_instructor", ""),
     ];
-    let error: AppError = json(app.call(&admin, "admin/create_class", &form).await).await;
+    let error: AppError = json(app.call(&admin, "admin/save_class", &form).await).await;
     assert_eq!(
         error.field_problem("ends_on"),
         Some(Problem::EndsBeforeStart)
     );
-    form[4] = ("ends_on", "2031-05-15");
-    let response = app.call(&admin, "admin/create_class", &form).await;
+    form[5] = ("ends_on", "2031-05-15");
+    let response = app.call(&admin, "admin/save_class", &form).await;
     assert_eq!(response.status(), StatusCode::OK);
 
     let course: CourseDetail = json(
@@ -194,6 +195,7 @@ async fn only_administrators_manage_the_catalogue() {
             StatusCode::FORBIDDEN
         );
         let class = [
+            ("id", ""),
             ("course", "SEED"),
             ("name_zh", "班"),
             ("name_en", "Class"),
@@ -209,9 +211,7 @@ async fn only_administrators_manage_the_catalogue() {
             ("instructor", "1"),
         ];
         assert_eq!(
-            app.call(client, "admin/create_class", &class)
-                .await
-                .status(),
+            app.call(client, "admin/save_class", &class).await.status(),
             StatusCode::FORBIDDEN
         );
     }
@@ -228,11 +228,128 @@ async fn a_call_with_missing_arguments_is_a_bad_request_not_a_server_error() {
     let app = spawn_app().await;
     let (admin, _) = setup(&app).await;
     let response = app
-        .call(&admin, "admin/create_class", &[("course", "SEED")])
+        .call(&admin, "admin/save_class", &[("course", "SEED")])
         .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert!(matches!(
         json::<AppError>(response).await,
         AppError::Transport(_)
     ));
+}
+
+fn class_form<'a>(id: &'a str, capacity: &'a str, teacher: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("id", id),
+        ("course", "SEED"),
+        ("name_zh", "第1期"),
+        ("name_en", "Class 1"),
+        ("starts_on", "2031-03-01"),
+        ("ends_on", "2031-03-10"),
+        ("city_zh", "北京"),
+        ("city_en", "Beijing"),
+        ("venue", ""),
+        ("capacity", capacity),
+        ("waitlist", "true"),
+        ("approval", "automatic"),
+        ("opens_at", "2020-01-01T09:00"),
+        ("closes_at", "2031-02-01T09:00"),
+        ("instructor", teacher),
+    ]
+}
+
+#[tokio::test]
+async fn raising_a_class_capacity_seats_the_waiting_list_and_it_never_drops_below_the_seats_taken()
+{
+    let app = spawn_app().await;
+    let class = app
+        .seed_class(
+            "GROW",
+            academy_tests::ClassSpec {
+                capacity: 1,
+                ..Default::default()
+            },
+        )
+        .await;
+    let (admin, admin_id) = app
+        .quick_session(Role::Administrator, "admin@example.cn")
+        .await;
+    let mut waiting = Vec::new();
+    for n in 0..3 {
+        let (client, _) = app
+            .quick_session(Role::Trainee, &format!("g{n}@example.cn"))
+            .await;
+        app.call(
+            &client,
+            "enrolment/enrol",
+            &[("class_id", &class.to_string())],
+        )
+        .await;
+        waiting.push(client);
+    }
+    let id = class.to_string();
+    let teacher = admin_id.to_string();
+    let mut form = class_form(&id, "0", &teacher);
+    form[1] = ("course", "GROW");
+    let error: AppError = json(app.call(&admin, "admin/save_class", &form).await).await;
+    assert_eq!(
+        error.field_problem("capacity"),
+        Some(Problem::NumberOutOfRange {
+            min: 1,
+            max: 10_000
+        })
+    );
+    let mut form = class_form(&id, "2", &teacher);
+    form[1] = ("course", "GROW");
+    assert_eq!(
+        app.call(&admin, "admin/save_class", &form).await.status(),
+        StatusCode::OK
+    );
+    let seated: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM enrolments WHERE class_id = ? AND state = 'approved'",
+    )
+    .bind(class)
+    .fetch_one(&app.state.db.reader)
+    .await
+    .unwrap();
+    assert_eq!(
+        seated, 2,
+        "the first on the waiting list took the new seat at once"
+    );
+
+    let mut form = class_form(&id, "1", &teacher);
+    form[1] = ("course", "GROW");
+    let error: AppError = json(app.call(&admin, "admin/save_class", &form).await).await;
+    assert_eq!(
+        error.field_problem("capacity"),
+        Some(Problem::CapacityBelowSeats { seats: 2 })
+    );
+}
+
+#[tokio::test]
+async fn an_administrator_adds_a_centre_and_its_code_is_unique() {
+    let app = spawn_app().await;
+    let (admin, _) = setup(&app).await;
+    let form = [
+        ("centre_code", "fj-cpc"),
+        ("kind", "provincial"),
+        ("centre_name_zh", "福建省清洁生产中心"),
+        ("centre_name_en", "Fujian Cleaner Production Centre"),
+    ];
+    assert_eq!(
+        app.call(&admin, "admin/create_centre", &form)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let catalogue: AdminCatalogue = json(app.call(&admin, "admin/catalogue", &[]).await).await;
+    assert!(catalogue.centres.iter().any(|c| c.code == "FJ-CPC"));
+    let again: AppError = json(app.call(&admin, "admin/create_centre", &form).await).await;
+    assert_eq!(again.field_problem("centre_code"), Some(Problem::CodeTaken));
+    let (trainee, _) = app.quick_session(Role::Trainee, "t@example.cn").await;
+    assert_eq!(
+        app.call(&trainee, "admin/create_centre", &form)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
 }

@@ -50,6 +50,7 @@ pub struct StaffOption {
 pub struct AdminCatalogue {
     pub centres: Vec<CentreOption>,
     pub courses: Vec<AdminCourse>,
+    pub classes: Vec<AdminClass>,
     pub staff: Vec<StaffOption>,
 }
 
@@ -66,6 +67,7 @@ pub async fn load_admin_catalogue() -> Result<AdminCatalogue, AppError> {
             Ok(AdminCatalogue {
                 centres: catalogue::centres(pool).await?,
                 courses: catalogue::admin_courses(pool).await?,
+                classes: catalogue::admin_classes(pool).await?,
                 staff: catalogue::staff(pool)
                     .await?
                     .into_iter()
@@ -195,10 +197,13 @@ pub async fn save_course(
     )
 }
 
-/// Adds a class (one run) to a course, with one or two instructors.
+/// Adds a class (one run) to a course, or with `id` changes one, with one
+/// or two instructors. Raising the capacity seats the waiting list at once;
+/// it can never drop below the seats already taken.
 #[allow(clippy::too_many_arguments)]
-#[server(endpoint = "admin/create_class")]
-pub async fn create_class(
+#[server(endpoint = "admin/save_class")]
+pub async fn save_class(
+    id: Option<String>,
     course: String,
     name_zh: String,
     name_en: String,
@@ -219,13 +224,19 @@ pub async fn create_class(
     use crate::domain::enrolment::Approval;
     use crate::domain::Role;
     use crate::error::{FieldErrors, Problem};
-    use crate::ssr::db::{self, audit, catalogue};
+    use crate::ssr::db::{self, audit, catalogue, enrolments};
     use crate::ssr::{auth, context, respond};
     respond(
         async move {
             let state = context::state()?;
             let admin = auth::require_role(&state, &[Role::Administrator]).await?;
             let pool = &state.db.reader;
+            let id = id
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| v.parse::<i64>().map_err(|_| AppError::NotFound))
+                .transpose()?;
             let mut errors = FieldErrors::new();
             let course_id = catalogue::course_id(pool, course.trim()).await?;
             let course_id = errors.check(
@@ -297,24 +308,37 @@ pub async fn create_class(
             );
             let now = db::now();
             let mut tx = state.db.begin_write().await?;
-            let class_id = catalogue::insert_class(
-                &mut tx,
-                &catalogue::NewClass {
-                    course_id: course_id.expect("checked"),
-                    name: (&name_zh, &name_en),
-                    starts_on: &starts.0,
-                    ends_on: &ends.0,
-                    city: (&city_zh, &city_en),
-                    venue: &venue,
-                    capacity: capacity.expect("checked"),
-                    waitlist: waitlist.is_some_and(|w| w == "true" || w == "on"),
-                    approval: approval.expect("checked"),
-                    enrol_opens_at: opens.expect("checked"),
-                    enrol_closes_at: closes.expect("checked"),
-                },
-                now,
-            )
-            .await?;
+            let class = catalogue::NewClass {
+                course_id: course_id.expect("checked"),
+                name: (&name_zh, &name_en),
+                starts_on: &starts.0,
+                ends_on: &ends.0,
+                city: (&city_zh, &city_en),
+                venue: &venue,
+                capacity: capacity.expect("checked"),
+                waitlist: waitlist.is_some_and(|w| w == "true" || w == "on"),
+                approval: approval.expect("checked"),
+                enrol_opens_at: opens.expect("checked"),
+                enrol_closes_at: closes.expect("checked"),
+            };
+            let class_id = match id {
+                None => catalogue::insert_class(&mut tx, &class, now).await?,
+                Some(id) => {
+                    let seats = catalogue::seats_held(&mut tx, id).await?;
+                    if class.capacity < seats {
+                        return Err(AppError::field(
+                            "capacity",
+                            Problem::CapacityBelowSeats { seats },
+                        ));
+                    }
+                    if !catalogue::update_class(&mut tx, id, &class).await? {
+                        return Err(AppError::NotFound);
+                    }
+                    catalogue::clear_instructors(&mut tx, id).await?;
+                    enrolments::promote_waiting(&mut tx, id, now).await?;
+                    id
+                }
+            };
             for teacher in teachers {
                 catalogue::add_instructor(&mut tx, class_id, teacher).await?;
             }
@@ -322,7 +346,11 @@ pub async fn create_class(
                 &mut tx,
                 audit::Event {
                     actor_id: Some(admin.id),
-                    action: "create_class",
+                    action: if id.is_some() {
+                        "update_class"
+                    } else {
+                        "create_class"
+                    },
                     subject: format!("class:{class_id}"),
                     detail: serde_json::json!({ "course": course.trim() }),
                     ip: context::client_ip(&state.settings).map(|ip| ip.to_string()),
@@ -332,6 +360,71 @@ pub async fn create_class(
             .await?;
             tx.commit().await?;
             Ok(class_id)
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/create_centre")]
+pub async fn create_centre(
+    centre_code: String,
+    kind: String,
+    centre_name_zh: String,
+    centre_name_en: String,
+) -> Result<(), AppError> {
+    use crate::domain::catalogue::{parse_course_code, CentreKind};
+    use crate::domain::Role;
+    use crate::error::{FieldErrors, Problem};
+    use crate::ssr::db::{self, audit, catalogue};
+    use crate::ssr::{auth, context, respond};
+    respond(
+        async move {
+            let state = context::state()?;
+            let admin = auth::require_role(&state, &[Role::Administrator]).await?;
+            let mut errors = FieldErrors::new();
+            let code = errors.check("centre_code", parse_course_code(&centre_code));
+            let kind = errors.check("kind", CentreKind::parse(&kind).ok_or(Problem::NotInList));
+            let name = |value: &str| {
+                let value = value.trim().to_owned();
+                match value.chars().count() {
+                    0 => Err(Problem::Required),
+                    n if n > 100 => Err(Problem::TooLong { max: 100 }),
+                    _ => Ok(value),
+                }
+            };
+            let name_zh = errors.check("centre_name_zh", name(&centre_name_zh));
+            let name_en = errors.check("centre_name_en", name(&centre_name_en));
+            errors.into_result()?;
+            let code = code.expect("checked");
+            let now = db::now();
+            let mut tx = state.db.begin_write().await?;
+            let centre = catalogue::NewCentre {
+                code: &code,
+                kind: kind.expect("checked"),
+                name_zh: &name_zh.expect("checked"),
+                name_en: &name_en.expect("checked"),
+            };
+            let id = match catalogue::insert_centre(&mut tx, &centre, now).await {
+                Ok(id) => id,
+                Err(error) if db::unique_violation(&error).as_deref() == Some("centres.code") => {
+                    return Err(AppError::field("centre_code", Problem::CodeTaken));
+                }
+                Err(error) => return Err(error.into()),
+            };
+            audit::record(
+                &mut tx,
+                audit::Event {
+                    actor_id: Some(admin.id),
+                    action: "create_centre",
+                    subject: format!("centre:{id}"),
+                    detail: serde_json::json!({ "code": code }),
+                    ip: context::client_ip(&state.settings).map(|ip| ip.to_string()),
+                },
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
         }
         .await,
     )

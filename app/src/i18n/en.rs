@@ -221,6 +221,15 @@ pub static TEXT: Text = Text {
     class_created: "Class created.",
     approval_label_automatic: "Automatic",
     approval_label_manual: "Reviewed by an instructor or administrator",
+    save_class: "Save class",
+    centre_form_title: "New centre",
+    field_centre_code: "Centre code",
+    field_centre_kind: "Kind",
+    field_centre_name_zh: "Name (Chinese)",
+    field_centre_name_en: "Name (English)",
+    centre_national: "National centre",
+    centre_industry: "Industry centre",
+    centre_provincial: "Provincial or local centre",
 };
 
 pub fn problem(problem: Problem) -> String {

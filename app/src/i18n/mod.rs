@@ -419,6 +419,15 @@ pub struct Text {
     pub class_created: &'static str,
     pub approval_label_automatic: &'static str,
     pub approval_label_manual: &'static str,
+    pub save_class: &'static str,
+    pub centre_form_title: &'static str,
+    pub field_centre_code: &'static str,
+    pub field_centre_kind: &'static str,
+    pub field_centre_name_zh: &'static str,
+    pub field_centre_name_en: &'static str,
+    pub centre_national: &'static str,
+    pub centre_industry: &'static str,
+    pub centre_provincial: &'static str,
 }
 
 #[cfg(test)]

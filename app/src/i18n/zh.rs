@@ -221,6 +221,15 @@ pub static TEXT: Text = Text {
     class_created: "培训班已创建。",
     approval_label_automatic: "自动录取",
     approval_label_manual: "由教员或管理员审核",
+    save_class: "保存培训班",
+    centre_form_title: "新建培训机构",
+    field_centre_code: "机构代码",
+    field_centre_kind: "类型",
+    field_centre_name_zh: "名称（中文）",
+    field_centre_name_en: "名称（英文）",
+    centre_national: "国家中心",
+    centre_industry: "行业中心",
+    centre_provincial: "地方中心",
 };
 
 pub fn problem(problem: Problem) -> String {

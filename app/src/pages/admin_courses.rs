@@ -2,10 +2,11 @@
 //! published) and add classes with their instructors.
 
 use crate::api::admin_catalogue::{
-    load_admin_catalogue, AdminCatalogue, AdminCourse, CreateClass, SaveCourse,
+    load_admin_catalogue, AdminCatalogue, AdminClass, AdminCourse, CreateCentre, SaveClass,
+    SaveCourse,
 };
 use crate::components::{problem_of, FormMessage, SelectField, TextField};
-use crate::domain::catalogue::Category;
+use crate::domain::catalogue::{format_china_time, Category};
 use crate::error::Problem;
 use crate::i18n::{use_lang, use_text};
 use crate::pages::errors::ErrorPage;
@@ -23,6 +24,7 @@ struct Revision(RwSignal<u32>, RwSignal<Option<Saved>>);
 enum Saved {
     Course,
     Class,
+    Centre,
 }
 
 #[component]
@@ -31,18 +33,24 @@ pub fn CoursesAdminPage() -> impl IntoView {
     let revision = Revision(RwSignal::new(0), RwSignal::new(None));
     provide_context(revision);
     let catalogue = Resource::new(move || revision.0.get(), |_| load_admin_catalogue());
-    let editing = move || use_query_map().with(|q| q.get("edit"));
+    let query = use_query_map();
+    let editing = move || query.with(|q| q.get("edit"));
+    let editing_class =
+        move || query.with(|q| q.get("class").and_then(|id| id.parse::<i64>().ok()));
     view! {
         <Title text=t.catalogue_title/>
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || catalogue.get().map(|result| match result {
                 Ok(catalogue) => {
                     let edit = editing().and_then(|code| catalogue.courses.iter().find(|c| c.code == code).cloned());
+                    let edit_class = editing_class().and_then(|id| catalogue.classes.iter().find(|c| c.id == id).cloned());
                     view! {
                         <h1>{t.catalogue_title}</h1>
                         <CourseTable courses=catalogue.courses.clone()/>
+                        <ClassTable classes=catalogue.classes.clone()/>
                         <CourseForm catalogue=catalogue.clone() existing=edit/>
-                        <ClassForm catalogue/>
+                        <ClassForm catalogue existing=edit_class/>
+                        <CentreForm/>
                     }
                     .into_any()
                 }
@@ -87,6 +95,78 @@ fn CourseTable(courses: Vec<AdminCourse>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+    }
+}
+
+#[component]
+fn ClassTable(classes: Vec<AdminClass>) -> impl IntoView {
+    let t = use_text();
+    let lang = use_lang();
+    view! {
+        <h2>{t.col_classes}</h2>
+        <div class="table-scroll">
+            <table class="data">
+                <thead><tr>
+                    <th scope="col">{t.col_code}</th>
+                    <th scope="col">{t.col_title}</th>
+                    <th scope="col">{t.class_dates}</th>
+                    <th scope="col">{t.class_place}</th>
+                    <th scope="col">{t.class_seats}</th>
+                    <th scope="col">{t.users_col_actions}</th>
+                </tr></thead>
+                <tbody>
+                    {classes.into_iter().map(|c| view! {
+                        <tr>
+                            <td class="code">{c.course_code.clone()}</td>
+                            <th scope="row">{c.name.get(lang).to_owned()}</th>
+                            <td>{lang.iso_date(&c.starts_on)} " – " {lang.iso_date(&c.ends_on)}</td>
+                            <td>{c.city.get(lang).to_owned()}</td>
+                            <td>{c.seats_taken} " / " {c.capacity}</td>
+                            <td>
+                                <a href=format!("/admin/courses?class={}#class-form", c.id) aria-label=format!("{}: {} {}", t.edit, c.course_code, c.name.get(lang))>{t.edit}</a>
+                                " · "
+                                <a href=format!("/teach/classes/{}", c.id)>{t.teach_roster}</a>
+                            </td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn CentreForm() -> impl IntoView {
+    let t = use_text();
+    let revision = expect_context::<Revision>();
+    let create = ServerAction::<CreateCentre>::new();
+    let value = create.value();
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(()))) {
+            revision.1.set(Some(Saved::Centre));
+            revision.0.update(|n| *n += 1);
+        }
+    });
+    let kinds = vec![
+        ("national".to_owned(), t.centre_national.to_owned()),
+        ("industry".to_owned(), t.centre_industry.to_owned()),
+        ("provincial".to_owned(), t.centre_provincial.to_owned()),
+    ];
+    view! {
+        <section class="card" aria-labelledby="centre-form-title">
+            <h2 id="centre-form-title">{t.centre_form_title}</h2>
+            <FormMessage value/>
+            {move || (revision.1.get() == Some(Saved::Centre)).then(|| view! { <p class="form-message ok" role="status">{t.saved}</p> })}
+            <ActionForm action=create attr:novalidate=true attr:class="stack">
+                <div class="field-pair">
+                    <TextField name="centre_code" label=t.field_centre_code problem=problem_of(value, "centre_code")/>
+                    <SelectField name="kind" label=t.field_centre_kind options=kinds problem=problem_of(value, "kind")/>
+                </div>
+                <TextField name="centre_name_zh" label=t.field_centre_name_zh problem=problem_of(value, "centre_name_zh")/>
+                <TextField name="centre_name_en" label=t.field_centre_name_en problem=problem_of(value, "centre_name_en")/>
+                <button type="submit" disabled=move || create.pending().get()>{t.centre_form_title}</button>
+            </ActionForm>
+        </section>
     }
 }
 
@@ -169,17 +249,20 @@ fn CourseForm(catalogue: AdminCatalogue, existing: Option<AdminCourse>) -> impl 
 }
 
 #[component]
-fn ClassForm(catalogue: AdminCatalogue) -> impl IntoView {
+fn ClassForm(catalogue: AdminCatalogue, existing: Option<AdminClass>) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
     let revision = expect_context::<Revision>();
-    let create = ServerAction::<CreateClass>::new();
+    let create = ServerAction::<SaveClass>::new();
+    let is_new = existing.is_none();
     let value = create.value();
     let form = NodeRef::<html::Form>::new();
     Effect::new(move |_| {
         if matches!(value.get(), Some(Ok(_))) {
-            if let Some(form) = form.get() {
-                form.reset();
+            if is_new {
+                if let Some(form) = form.get() {
+                    form.reset();
+                }
             }
             revision.1.set(Some(Saved::Class));
             revision.0.update(|n| *n += 1);
@@ -208,43 +291,59 @@ fn ClassForm(catalogue: AdminCatalogue) -> impl IntoView {
         ("manual".to_owned(), t.approval_label_manual.to_owned()),
     ];
     let ok = move || revision.1.get() == Some(Saved::Class);
+    let class = existing.clone();
+    let get = move |f: fn(&AdminClass) -> String| class.as_ref().map(f).unwrap_or_default();
+    let title = match &existing {
+        Some(c) => format!("{} {} · {}", t.edit, c.course_code, c.name.get(lang)),
+        None => t.class_form_title.to_owned(),
+    };
+    let instructor = existing
+        .as_ref()
+        .and_then(|c| c.instructors.first())
+        .map(|id| id.to_string());
+    let co_instructor = existing
+        .as_ref()
+        .and_then(|c| c.instructors.get(1))
+        .map(|id| id.to_string());
+    let waitlist = existing.as_ref().is_none_or(|c| c.waitlist);
     view! {
-        <section class="card" aria-labelledby="class-form-title">
-            <h2 id="class-form-title">{t.class_form_title}</h2>
+        <section class="card" id="class-form" aria-labelledby="class-form-title">
+            <h2 id="class-form-title">{title}</h2>
             <FormMessage value/>
             {move || ok().then(|| view! { <p class="form-message ok" role="status">{t.class_created}</p> })}
             <ActionForm action=create node_ref=form attr:novalidate=true attr:class="stack">
-                <SelectField name="course" label=t.field_course options=courses problem=problem_of(value, "course")/>
+                <input type="hidden" name="id" value=get(|c| c.id.to_string())/>
+                <SelectField name="course" label=t.field_course options=courses selected=get(|c| c.course_code.clone()) problem=problem_of(value, "course")/>
                 <div class="field-pair">
-                    <TextField name="name_zh" label=t.field_class_name_zh problem=problem_of(value, "name_zh")/>
-                    <TextField name="name_en" label=t.field_class_name_en problem=problem_of(value, "name_en")/>
+                    <TextField name="name_zh" label=t.field_class_name_zh value=get(|c| c.name.zh.clone()) problem=problem_of(value, "name_zh")/>
+                    <TextField name="name_en" label=t.field_class_name_en value=get(|c| c.name.en.clone()) problem=problem_of(value, "name_en")/>
                 </div>
                 <div class="field-pair">
-                    <TextField name="starts_on" label=t.field_starts_on kind="date" problem=problem_of(value, "starts_on")/>
-                    <TextField name="ends_on" label=t.field_ends_on kind="date" problem=problem_of(value, "ends_on")/>
+                    <TextField name="starts_on" label=t.field_starts_on kind="date" value=get(|c| c.starts_on.clone()) problem=problem_of(value, "starts_on")/>
+                    <TextField name="ends_on" label=t.field_ends_on kind="date" value=get(|c| c.ends_on.clone()) problem=problem_of(value, "ends_on")/>
                 </div>
                 <div class="field-pair">
-                    <TextField name="city_zh" label=t.field_city_zh problem=problem_of(value, "city_zh")/>
-                    <TextField name="city_en" label=t.field_city_en problem=problem_of(value, "city_en")/>
+                    <TextField name="city_zh" label=t.field_city_zh value=get(|c| c.city.zh.clone()) problem=problem_of(value, "city_zh")/>
+                    <TextField name="city_en" label=t.field_city_en value=get(|c| c.city.en.clone()) problem=problem_of(value, "city_en")/>
                 </div>
-                <TextField name="venue" label=t.field_venue optional=true problem=problem_of(value, "venue")/>
+                <TextField name="venue" label=t.field_venue optional=true value=get(|c| c.venue.clone()) problem=problem_of(value, "venue")/>
                 <div class="field-pair">
-                    <TextField name="capacity" label=t.field_capacity kind="number" problem=problem_of(value, "capacity")/>
-                    <SelectField name="approval" label=t.field_approval options=approvals problem=problem_of(value, "approval")/>
+                    <TextField name="capacity" label=t.field_capacity kind="number" value=get(|c| c.capacity.to_string()) problem=problem_of(value, "capacity")/>
+                    <SelectField name="approval" label=t.field_approval options=approvals selected=get(|c| c.approval.as_str().to_owned()) problem=problem_of(value, "approval")/>
                 </div>
                 <div class="field checkbox">
-                    <input id="field-waitlist" type="checkbox" name="waitlist" value="true" checked=true/>
+                    <input id="field-waitlist" type="checkbox" name="waitlist" value="true" checked=waitlist/>
                     <label for="field-waitlist">{t.field_waitlist}</label>
                 </div>
                 <div class="field-pair">
-                    <TextField name="opens_at" label=t.field_opens_at kind="datetime-local" problem=problem_of(value, "opens_at")/>
-                    <TextField name="closes_at" label=t.field_closes_at kind="datetime-local" problem=problem_of(value, "closes_at")/>
+                    <TextField name="opens_at" label=t.field_opens_at kind="datetime-local" value=get(|c| format_china_time(c.enrol_opens_at)) problem=problem_of(value, "opens_at")/>
+                    <TextField name="closes_at" label=t.field_closes_at kind="datetime-local" value=get(|c| format_china_time(c.enrol_closes_at)) problem=problem_of(value, "closes_at")/>
                 </div>
                 <div class="field-pair">
-                    <SelectField name="instructor" label=t.field_instructor options=staff.clone() problem=problem_of(value, "instructor")/>
-                    <SelectField name="co_instructor" label=t.field_co_instructor options=staff problem=problem_of(value, "co_instructor")/>
+                    <SelectField name="instructor" label=t.field_instructor options=staff.clone() selected=instructor.unwrap_or_default() problem=problem_of(value, "instructor")/>
+                    <SelectField name="co_instructor" label=t.field_co_instructor options=staff selected=co_instructor.unwrap_or_default() problem=problem_of(value, "co_instructor")/>
                 </div>
-                <button type="submit" disabled=move || create.pending().get()>{t.class_form_title}</button>
+                <button type="submit" disabled=move || create.pending().get()>{if is_new { t.class_form_title } else { t.save_class }}</button>
             </ActionForm>
         </section>
     }
