@@ -1,6 +1,10 @@
 //! Administrators manage the catalogue: courses (draft or published) and
 //! their classes with instructors.
 
+// A server function's arguments are its form's fields, one each; the
+// `#[server]` expansion repeats them, so the lint cannot be silenced per fn.
+#![allow(clippy::too_many_arguments)]
+
 use crate::api::catalogue::{CentreOption, Localized};
 use crate::domain::catalogue::Category;
 use crate::error::AppError;
@@ -80,7 +84,6 @@ pub async fn load_admin_catalogue() -> Result<AdminCatalogue, AppError> {
 }
 
 /// Creates a course, or with `id` updates it (code, texts, publication).
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "admin/save_course")]
 pub async fn save_course(
     id: Option<String>,
@@ -200,7 +203,6 @@ pub async fn save_course(
 /// Adds a class (one run) to a course, or with `id` changes one, with one
 /// or two instructors. Raising the capacity seats the waiting list at once;
 /// it can never drop below the seats already taken.
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "admin/save_class")]
 pub async fn save_class(
     id: Option<String>,
