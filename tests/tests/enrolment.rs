@@ -452,3 +452,58 @@ async fn the_demo_world_has_a_full_class_with_a_waiting_list_and_pending_applica
         "the two auditor classes of 1999–2000 trained 70 people"
     );
 }
+
+#[tokio::test]
+async fn the_catalogue_pages_through_many_courses() {
+    let app = spawn_app().await;
+    for n in 0..23 {
+        app.seed_class(&format!("PAGE-{n:02}"), ClassSpec::default())
+            .await;
+    }
+    let page = |n: &'static str| {
+        let app = &app;
+        async move {
+            json::<CoursePage>(
+                app.call(
+                    &app.client(),
+                    "catalogue/search",
+                    &[("q", "page-"), ("open_now", "false"), ("page", n)],
+                )
+                .await,
+            )
+            .await
+        }
+    };
+    let (first, third) = (page("1").await, page("3").await);
+    assert_eq!(
+        (
+            first.total,
+            first.pages(),
+            first.courses.len(),
+            third.courses.len()
+        ),
+        (23, 3, 10, 3)
+    );
+    let codes: Vec<_> = first
+        .courses
+        .iter()
+        .chain(page("2").await.courses.iter())
+        .chain(third.courses.iter())
+        .map(|c| c.code.clone())
+        .collect();
+    let unique: std::collections::HashSet<_> = codes.iter().collect();
+    assert_eq!(unique.len(), 23, "every course appears on exactly one page");
+    let html = app
+        .client()
+        .get(app.url("/courses?q=page-&page=2"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("2 / 3") && html.contains(r#"rel="prev""#) && html.contains(r#"rel="next""#),
+        "the pager is server-rendered"
+    );
+}
