@@ -188,7 +188,7 @@ pub async fn save_course(
                     },
                     subject: format!("course:{course_id}"),
                     detail: serde_json::json!({ "code": code, "published": course.published }),
-                    ip: context::client_ip(&state.settings).map(|ip| ip.to_string()),
+                    ip: context::client_address(&state.settings),
                 },
                 now,
             )
@@ -222,6 +222,7 @@ pub async fn save_class(
     instructor: String,
     co_instructor: Option<String>,
 ) -> Result<i64, AppError> {
+    use crate::domain::account::bounded_text;
     use crate::domain::catalogue::{parse_china_time, parse_count, parse_date};
     use crate::domain::enrolment::Approval;
     use crate::domain::Role;
@@ -249,16 +250,7 @@ pub async fn save_class(
                     Problem::NotInList
                 }),
             );
-            let required = |value: &str, max: usize| {
-                let value = value.trim().to_owned();
-                if value.is_empty() {
-                    Err(Problem::Required)
-                } else if value.chars().count() > max {
-                    Err(Problem::TooLong { max: max as u32 })
-                } else {
-                    Ok(value)
-                }
-            };
+            let required = |value: &str, max: usize| bounded_text(value, max, true);
             let name_zh = errors.check("name_zh", required(&name_zh, 100));
             let name_en = errors.check("name_en", required(&name_en, 100));
             let city_zh = errors.check("city_zh", required(&city_zh, 50));
@@ -355,7 +347,7 @@ pub async fn save_class(
                     },
                     subject: format!("class:{class_id}"),
                     detail: serde_json::json!({ "course": course.trim() }),
-                    ip: context::client_ip(&state.settings).map(|ip| ip.to_string()),
+                    ip: context::client_address(&state.settings),
                 },
                 now,
             )
@@ -374,6 +366,7 @@ pub async fn create_centre(
     centre_name_zh: String,
     centre_name_en: String,
 ) -> Result<(), AppError> {
+    use crate::domain::account::bounded_text;
     use crate::domain::catalogue::{parse_course_code, CentreKind};
     use crate::domain::Role;
     use crate::error::{FieldErrors, Problem};
@@ -386,14 +379,7 @@ pub async fn create_centre(
             let mut errors = FieldErrors::new();
             let code = errors.check("centre_code", parse_course_code(&centre_code));
             let kind = errors.check("kind", CentreKind::parse(&kind).ok_or(Problem::NotInList));
-            let name = |value: &str| {
-                let value = value.trim().to_owned();
-                match value.chars().count() {
-                    0 => Err(Problem::Required),
-                    n if n > 100 => Err(Problem::TooLong { max: 100 }),
-                    _ => Ok(value),
-                }
-            };
+            let name = |value: &str| bounded_text(value, 100, true);
             let name_zh = errors.check("centre_name_zh", name(&centre_name_zh));
             let name_en = errors.check("centre_name_en", name(&centre_name_en));
             errors.into_result()?;
@@ -420,7 +406,7 @@ pub async fn create_centre(
                     action: "create_centre",
                     subject: format!("centre:{id}"),
                     detail: serde_json::json!({ "code": code }),
-                    ip: context::client_ip(&state.settings).map(|ip| ip.to_string()),
+                    ip: context::client_address(&state.settings),
                 },
                 now,
             )

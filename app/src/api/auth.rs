@@ -48,7 +48,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             let email = email.expect("checked above");
 
             let now = db::now();
-            let ip = context::client_ip(&state.settings).map(|ip| ip.to_string());
+            let ip = context::client_address(&state.settings);
             let account_key = format!("account:{email}");
             let address_key = ip.as_ref().map(|ip| format!("address:{ip}"));
             let mut wait = {
@@ -210,7 +210,7 @@ pub async fn register(
                     action: "register",
                     subject: format!("user:{user_id}"),
                     detail: serde_json::json!({ "role": "trainee" }),
-                    ip: context::client_ip(&state.settings).map(|ip| ip.to_string()),
+                    ip: context::client_address(&state.settings),
                 },
                 now,
             )

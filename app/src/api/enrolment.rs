@@ -46,7 +46,7 @@ pub async fn enrol(class_id: i64, note: Option<String>) -> Result<MyEnrolment, A
                     },
                 ));
             }
-            let ip = context::client_ip(&state.settings).map(|ip| ip.to_string());
+            let ip = context::client_address(&state.settings);
             let id = enrolments::enrol(&state.db, me.id, class_id, &note, ip, db::now()).await?;
             enrolments::one_of_mine(&state.db.reader, me.id, id)
                 .await?
@@ -65,7 +65,7 @@ pub async fn withdraw(enrolment_id: i64) -> Result<(), AppError> {
         async move {
             let state = context::state()?;
             let me = auth::require_user(&state).await?;
-            let ip = context::client_ip(&state.settings).map(|ip| ip.to_string());
+            let ip = context::client_address(&state.settings);
             enrolments::withdraw(&state.db, me.id, enrolment_id, ip, db::now()).await
         }
         .await,

@@ -177,7 +177,7 @@ pub async fn import_trainees(
                         .map(|id| format!("class:{id}"))
                         .unwrap_or_else(|| "users".into()),
                     detail: serde_json::json!({ "count": created.len() }),
-                    ip: context::client_ip(&state.settings).map(|ip| ip.to_string()),
+                    ip: context::client_address(&state.settings),
                 },
                 now,
             )
@@ -235,7 +235,7 @@ pub async fn set_password_with_token(token: String, password: String) -> Result<
                     action: "set_password_from_link",
                     subject: format!("user:{user_id}"),
                     detail: serde_json::json!({}),
-                    ip: context::client_ip(&state.settings).map(|ip| ip.to_string()),
+                    ip: context::client_address(&state.settings),
                 },
                 now,
             )

@@ -123,7 +123,7 @@ pub async fn decide_enrolment(
                 "complete" => Transition::Complete,
                 _ => return Err(AppError::field("decision", Problem::NotInList)),
             };
-            let ip = context::client_ip(&state.settings).map(|ip| ip.to_string());
+            let ip = context::client_address(&state.settings);
             teaching::transition(
                 &state.db,
                 me.id,

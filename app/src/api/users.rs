@@ -166,7 +166,7 @@ pub async fn create_staff_account(
                     action: "create_account",
                     subject: format!("user:{user_id}"),
                     detail: serde_json::json!({ "role": role.as_str() }),
-                    ip: context::client_ip(&state.settings).map(|ip| ip.to_string()),
+                    ip: context::client_address(&state.settings),
                 },
                 now,
             )
@@ -212,7 +212,7 @@ pub async fn set_user_active(user_id: i64, active: bool) -> Result<(), AppError>
                     },
                     subject: format!("user:{user_id}"),
                     detail: serde_json::json!({}),
-                    ip: context::client_ip(&state.settings).map(|ip| ip.to_string()),
+                    ip: context::client_address(&state.settings),
                 },
                 now,
             )
@@ -256,7 +256,7 @@ pub async fn set_user_password(user_id: i64, password: String) -> Result<(), App
                     action: "set_password",
                     subject: format!("user:{user_id}"),
                     detail: serde_json::json!({}),
-                    ip: context::client_ip(&state.settings).map(|ip| ip.to_string()),
+                    ip: context::client_address(&state.settings),
                 },
                 now,
             )

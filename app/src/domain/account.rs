@@ -3,7 +3,9 @@
 use crate::error::Problem;
 use serde::{Deserialize, Serialize};
 
-fn bounded_text(input: &str, max: usize, required: bool) -> Result<String, Problem> {
+/// One line of free text: whitespace collapsed, at most `max` characters,
+/// no control characters, and present if `required`.
+pub fn bounded_text(input: &str, max: usize, required: bool) -> Result<String, Problem> {
     // Collapse runs of whitespace so "张  三" and "张 三" are the same name.
     let value = input.split_whitespace().collect::<Vec<_>>().join(" ");
     if required && value.is_empty() {

@@ -120,7 +120,7 @@ pub async fn start_session(
     let token = new_token();
     let now = db::now();
     let ttl = state.settings.session_days * 24 * 3600;
-    let ip = context::client_ip(&state.settings).map(|ip| ip.to_string());
+    let ip = context::client_address(&state.settings);
     let user_agent = context::parts().and_then(|p| {
         p.headers
             .get(header::USER_AGENT)

@@ -83,6 +83,11 @@ pub fn client_ip(settings: &Settings) -> Option<IpAddr> {
         .map(|info| info.0.ip())
 }
 
+/// [`client_ip`] as text, the way the audit log and sessions keep it.
+pub fn client_address(settings: &Settings) -> Option<String> {
+    client_ip(settings).map(|ip| ip.to_string())
+}
+
 fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
     headers
         .get("x-forwarded-for")?
