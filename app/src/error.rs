@@ -41,6 +41,20 @@ pub enum Problem {
     EndsBeforeStart,
     ClosesBeforeOpens,
     CapacityBelowSeats { seats: i64 },
+    TooMany { max: u32 },
+    OptionIncomplete,
+    TooFewOptions,
+    AnswerNotAnOption,
+    SingleNeedsOneAnswer,
+    NotEnoughQuestions { tag_available: u32 },
+    NoQuestions,
+    ExamNotOpenYet,
+    ExamClosed,
+    NotApprovedForClass,
+    NoAttemptsLeft,
+    AttemptClosed,
+    ResultsNotReleased,
+    NotGradable,
 }
 
 /// Field name → problem, in the order the form shows its fields.

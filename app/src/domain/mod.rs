@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod csv;
 pub mod email;
 pub mod enrolment;
+pub mod exam;
 pub mod import;
 pub mod password;
 pub mod places;

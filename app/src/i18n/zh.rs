@@ -271,6 +271,20 @@ fn problem_text(problem: Problem) -> String {
         Problem::CapacityBelowSeats { seats } => {
             format!("已有{seats}个名额被占用，名额不能少于此数。")
         }
+        Problem::TooMany { max } => format!("最多{max}个。"),
+        Problem::OptionIncomplete => "每个选项写作“中文 | English”，两边都要填写。".into(),
+        Problem::TooFewOptions => "请至少给出两个选项，每行一个。".into(),
+        Problem::AnswerNotAnOption => "请用字母写出正确选项，例如 A 或 A,C。".into(),
+        Problem::SingleNeedsOneAnswer => "单选题只能有一个正确选项。".into(),
+        Problem::NotEnoughQuestions { tag_available } => format!("题库中带此标签的题目只有{tag_available}道。"),
+        Problem::NoQuestions => "请至少选择一道题目。".into(),
+        Problem::ExamNotOpenYet => "本考试尚未开始。".into(),
+        Problem::ExamClosed => "本考试已结束。".into(),
+        Problem::NotApprovedForClass => "只有本班已录取的学员才能参加本考试。".into(),
+        Problem::NoAttemptsLeft => "您的作答次数已用完。".into(),
+        Problem::AttemptClosed => "时间已到：本次作答已关闭，不再接受答案。".into(),
+        Problem::ResultsNotReleased => "成绩尚未发布。".into(),
+        Problem::NotGradable => "此答案无需评分。".into(),
         Problem::CannotChangeOwnAccount => "不能对自己的账户执行此操作。".into(),
     }
 }
