@@ -73,6 +73,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/me") view=pages::me::MePage ssr=SsrMode::Async/>
                     <Route path=path!("/teach") view=pages::teach::TeachPage ssr=SsrMode::Async/>
                     <Route path=path!("/teach/classes/:id") view=pages::teach::RosterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/teach/classes/:id/exams") view=pages::teach_exams::ClassExamsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/teach/classes/:id/gradebook") view=pages::teach_exams::GradebookPage ssr=SsrMode::Async/>
+                    <Route path=path!("/teach/exams/:id") view=pages::teach_exams::ExamReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/teach/exams/:id/grade") view=pages::teach_exams::GradingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/exams/:id") view=pages::exam::ExamPage ssr=SsrMode::Async/>
+                    <Route path=path!("/teach/courses/:code/questions") view=pages::bank::BankPage ssr=SsrMode::Async/>
                     <Route
                         path=path!("/admin/users")
                         view=pages::admin_users::UsersPage

@@ -46,6 +46,11 @@ pub enum Problem {
     TooFewOptions,
     AnswerNotAnOption,
     SingleNeedsOneAnswer,
+    KindCannotChange,
+    SamePromptInFile { line: u32 },
+    SamePromptInBank,
+    JsonUnreadable,
+    BankColumnsMissing,
     NotEnoughQuestions { tag_available: u32 },
     NoQuestions,
     ExamNotOpenYet,
@@ -55,6 +60,7 @@ pub enum Problem {
     AttemptClosed,
     ResultsNotReleased,
     NotGradable,
+    DrawInvalid,
 }
 
 /// Field name → problem, in the order the form shows its fields.

@@ -63,6 +63,9 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/lang", post(switch_language))
         .route("/teach/classes/{id}/roster.csv", get(roster_csv))
+        .route("/teach/classes/{id}/gradebook.csv", get(gradebook_csv))
+        .route("/teach/courses/{code}/questions.csv", get(bank_csv))
+        .route("/teach/courses/{code}/questions.json", get(bank_json))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -179,6 +182,92 @@ async fn switch_language(
 }
 
 /// The roster of a class as CSV, for the class's instructors and administrators.
+/// A download refused: the status of the error and its words.
+fn refusal(error: &app::error::AppError) -> Response {
+    let status =
+        StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, Lang::En.error(error)).into_response()
+}
+
+/// A CSV file to save, never cached (it holds personal data).
+fn csv_download(file: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The gradebook of a class: one row per trainee, per exam the counted
+/// percentage and the outcome.
+async fn gradebook_csv(
+    State(state): State<AppState>,
+    axum::extract::Path(class_id): axum::extract::Path<i64>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    use app::api::exams::AttemptState;
+    use app::domain::csv;
+    use app::error::AppError;
+    use app::ssr::{auth, db::exams, db::teaching};
+    let result = async {
+        let user = auth::user_for_headers(&state, &headers)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        auth::require_teacher_of(&state, &user, class_id).await?;
+        exams::close_overdue(&state.db, db::now()).await?;
+        let class = teaching::class(&state.db.reader, class_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        exams::gradebook(&state.db.reader, class).await
+    }
+    .await;
+    let book = match result {
+        Ok(book) => book,
+        Err(error) => return refusal(&error),
+    };
+    let lang = app::ssr::context::lang_of(&headers);
+    let t = lang.text();
+    let mut header_row = vec![t.field_name.to_owned(), t.field_email.to_owned()];
+    for exam in &book.exams {
+        let title = exam.title.get(lang);
+        header_row.push(format!("{title} (%)"));
+        header_row.push(title.to_owned());
+    }
+    let mut body = String::from(csv::BOM);
+    body.push_str(&csv::record(&header_row));
+    for row in &book.rows {
+        let mut fields = vec![row.name.clone(), row.email.clone()];
+        for cell in &row.cells {
+            fields.push(cell.percent.map(|p| p.to_string()).unwrap_or_default());
+            let outcome = match (cell.passed, cell.state) {
+                (Some(true), _) => t.exam_passed,
+                (Some(false), _) => t.exam_failed,
+                (None, Some(AttemptState::AwaitingGrading)) => t.grading_waiting,
+                (None, Some(AttemptState::InProgress)) => t.attempt_in_progress,
+                _ => "",
+            };
+            let outcome = if cell.overridden {
+                format!("{outcome} ({})", t.gradebook_overridden)
+            } else {
+                outcome.to_owned()
+            };
+            fields.push(outcome);
+        }
+        body.push_str(&csv::record(&fields));
+    }
+    csv_download(
+        &format!("gradebook-{}-{}.csv", book.class.course_code, book.class.id),
+        body,
+    )
+}
+
 async fn roster_csv(
     State(state): State<AppState>,
     axum::extract::Path(class_id): axum::extract::Path<i64>,
@@ -201,11 +290,7 @@ async fn roster_csv(
     .await;
     let (class, entries) = match result {
         Ok(found) => found,
-        Err(error) => {
-            let status = StatusCode::from_u16(error.status_code())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            return (status, Lang::En.error(&error)).into_response();
-        }
+        Err(error) => return refusal(&error),
     };
     let lang = app::ssr::context::lang_of(&headers);
     let t = lang.text();
@@ -246,23 +331,72 @@ async fn roster_csv(
             &entry.note,
         ]));
     }
-    let file = format!("roster-{}-{}.csv", class.course_code, class.id);
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
+    csv_download(
+        &format!("roster-{}-{}.csv", class.course_code, class.id),
         body,
     )
-        .into_response()
+}
+
+/// A course's questions in use, for its instructors and administrators.
+async fn bank_questions(
+    state: &AppState,
+    code: &str,
+    headers: &axum::http::HeaderMap,
+) -> Result<(String, Vec<app::domain::exam::Question>), app::error::AppError> {
+    use app::error::AppError;
+    use app::ssr::{auth, db::questions};
+    let user = auth::user_for_headers(state, headers)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let course = app::api::bank::authorised_course(state, &user, code).await?;
+    let questions = questions::in_use(&state.db.reader, course.id).await?;
+    Ok((course.code, questions))
+}
+
+/// The bank as CSV (what the bank page's import reads back).
+async fn bank_csv(
+    State(state): State<AppState>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    match bank_questions(&state, &code, &headers).await {
+        Ok((code, questions)) => csv_download(
+            &format!("questions-{code}.csv"),
+            app::domain::bank::to_csv(&questions),
+        ),
+        Err(error) => refusal(&error),
+    }
+}
+
+/// The bank as JSON: an array of question drafts (keys included, so never cached).
+async fn bank_json(
+    State(state): State<AppState>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    match bank_questions(&state, &code, &headers).await {
+        Ok((code, questions)) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/json; charset=utf-8".to_owned(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"questions-{code}.json\""),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            app::domain::bank::to_json(&questions),
+        )
+            .into_response(),
+        Err(error) => refusal(&error),
+    }
 }
 
 /// Deletes expired sessions every hour, so the table does not grow forever.
 fn spawn_housekeeping(db: Db) {
+    let exams_db = db.clone();
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
         loop {
@@ -274,6 +408,20 @@ fn spawn_housekeeping(db: Db) {
             .await;
             if let Err(error) = result {
                 tracing::warn!(%error, "could not delete expired sessions");
+            }
+        }
+    });
+    // Attempts are also closed whenever anyone reads or writes them after
+    // their deadline; this sweep makes the grading queue complete even when
+    // nobody looks.
+    tokio::spawn(async move {
+        let mut every_quarter_minute = tokio::time::interval(Duration::from_secs(15));
+        loop {
+            every_quarter_minute.tick().await;
+            match db::exams::close_overdue(&exams_db, db::now()).await {
+                Ok(0) => {}
+                Ok(closed) => tracing::info!(closed, "closed attempts past their deadline"),
+                Err(error) => tracing::warn!(?error, "could not close overdue attempts"),
             }
         }
     });

@@ -3,8 +3,11 @@
 
 pub mod admin_catalogue;
 pub mod auth;
+pub mod bank;
 pub mod catalogue;
 pub mod enrolment;
+pub mod exams;
+pub mod grading;
 pub mod import;
 pub mod teaching;
 pub mod users;

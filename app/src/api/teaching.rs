@@ -36,6 +36,8 @@ pub struct RosterEntry {
     pub decision_reason: String,
     pub attended: bool,
     pub applied_at: i64,
+    /// Extra exam time as a percentage of the limit, when granted.
+    pub extra_time_percent: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

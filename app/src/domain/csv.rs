@@ -55,6 +55,12 @@ mod tests {
 /// commas, doubled quotes and line breaks). A BOM and blank lines are skipped.
 /// Returns the 1-based line where an unterminated quote starts on error.
 pub fn parse(text: &str) -> Result<Vec<Vec<String>>, usize> {
+    Ok(parse_lines(text)?.into_iter().map(|(_, r)| r).collect())
+}
+
+/// As [`parse`], each record with the 1-based line it starts on (a quoted
+/// field with line breaks makes a record span several lines).
+pub fn parse_lines(text: &str) -> Result<Vec<(usize, Vec<String>)>, usize> {
     let text = text.strip_prefix(BOM).unwrap_or(text);
     let mut records = Vec::new();
     let mut record = Vec::new();
@@ -62,6 +68,7 @@ pub fn parse(text: &str) -> Result<Vec<Vec<String>>, usize> {
     let mut quoted = false;
     let mut quote_line = 0;
     let mut line = 1;
+    let mut start = 1;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         if quoted {
@@ -90,10 +97,11 @@ pub fn parse(text: &str) -> Result<Vec<Vec<String>>, usize> {
                 line += 1;
                 record.push(std::mem::take(&mut field));
                 if record.iter().any(|f| !f.trim().is_empty()) {
-                    records.push(std::mem::take(&mut record));
+                    records.push((start, std::mem::take(&mut record)));
                 } else {
                     record.clear();
                 }
+                start = line;
             }
             _ => field.push(c),
         }
@@ -103,7 +111,7 @@ pub fn parse(text: &str) -> Result<Vec<Vec<String>>, usize> {
     }
     record.push(field);
     if record.iter().any(|f| !f.trim().is_empty()) {
-        records.push(record);
+        records.push((start, record));
     }
     Ok(records)
 }
@@ -124,6 +132,13 @@ mod parse_tests {
                 vec!["Wang \"Jr\"".into(), "two\nlines".into()],
             ]
         );
+    }
+
+    #[test]
+    fn each_record_knows_the_line_it_starts_on() {
+        let text = "a,b\n\n\"two\nlines\",x\ny,z\n";
+        let lines: Vec<usize> = parse_lines(text).unwrap().iter().map(|r| r.0).collect();
+        assert_eq!(lines, [1, 3, 5]);
     }
 
     #[test]

@@ -69,6 +69,28 @@ pub enum AnswerKey {
     None,
 }
 
+impl AnswerKey {
+    /// The key as an author writes it: letters, `true`/`false`, or the
+    /// accepted answers one per line.
+    pub fn to_draft(&self) -> String {
+        match self {
+            AnswerKey::Choices(set) => set
+                .iter()
+                .map(|&i| letter(i as usize).to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+            AnswerKey::Truth(value) => value.to_string(),
+            AnswerKey::Accepted(list) => list.join("\n"),
+            AnswerKey::None => String::new(),
+        }
+    }
+}
+
+/// The letter an option is known by: A, B, C…
+pub fn letter(index: usize) -> char {
+    (b'A' + (index.min(25)) as u8) as char
+}
+
 /// An option's text in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OptionText {
@@ -108,10 +130,6 @@ pub struct QuestionDraft {
     pub explanation_en: String,
 }
 
-fn letter(index: usize) -> char {
-    (b'A' + index as u8) as char
-}
-
 impl QuestionDraft {
     /// The draft that reproduces `question` (for editing and export).
     pub fn from_question(question: &Question) -> Self {
@@ -127,17 +145,7 @@ impl QuestionDraft {
             })
             .collect::<Vec<_>>()
             .join("\n");
-        let answer = match &question.key {
-            AnswerKey::Choices(set) => set
-                .iter()
-                .map(|&i| letter(i as usize).to_string())
-                .collect::<Vec<_>>()
-                .join(","),
-            AnswerKey::Truth(true) => "true".into(),
-            AnswerKey::Truth(false) => "false".into(),
-            AnswerKey::Accepted(list) => list.join("\n"),
-            AnswerKey::None => String::new(),
-        };
+        let answer = question.key.to_draft();
         QuestionDraft {
             kind: question.kind.as_str().into(),
             prompt_zh: question.prompt_zh.clone(),
@@ -158,15 +166,21 @@ impl QuestionDraft {
         if kind.is_none() {
             errors.add("kind", Problem::NotInList);
         }
-        let prompt_zh = errors.check("prompt_zh", text(&self.prompt_zh, PROMPT_MAX_CHARS, true));
-        let prompt_en = errors.check("prompt_en", text(&self.prompt_en, PROMPT_MAX_CHARS, true));
+        let prompt_zh = errors.check(
+            "prompt_zh",
+            long_text(&self.prompt_zh, PROMPT_MAX_CHARS, true),
+        );
+        let prompt_en = errors.check(
+            "prompt_en",
+            long_text(&self.prompt_en, PROMPT_MAX_CHARS, true),
+        );
         let explanation_zh = errors.check(
             "explanation_zh",
-            text(&self.explanation_zh, EXPLANATION_MAX_CHARS, false),
+            long_text(&self.explanation_zh, EXPLANATION_MAX_CHARS, false),
         );
         let explanation_en = errors.check(
             "explanation_en",
-            text(&self.explanation_en, EXPLANATION_MAX_CHARS, false),
+            long_text(&self.explanation_en, EXPLANATION_MAX_CHARS, false),
         );
         let points = errors.check(
             "points",
@@ -220,7 +234,9 @@ impl QuestionDraft {
     }
 }
 
-fn text(input: &str, max: usize, required: bool) -> Result<String, Problem> {
+/// Free text that may span lines (prompts, explanations, feedback):
+/// trimmed, bounded, required or not.
+pub fn long_text(input: &str, max: usize, required: bool) -> Result<String, Problem> {
     let value = input.trim();
     if required && value.is_empty() {
         return Err(Problem::Required);
@@ -416,11 +432,7 @@ impl Response {
     /// The form the page sends and the database keeps.
     pub fn encode(&self) -> String {
         match self {
-            Response::Choices(set) => set
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(","),
+            Response::Choices(set) => set.iter().map(u32::to_string).collect::<Vec<_>>().join(","),
             Response::Truth(value) => value.to_string(),
             Response::Text(text) => text.clone(),
         }
@@ -673,15 +685,24 @@ mod tests {
             Some(Problem::NumberOutOfRange { .. })
         ));
         assert_eq!(
-            choice_question("single", "A,B").check().unwrap_err().get("answer"),
+            choice_question("single", "A,B")
+                .check()
+                .unwrap_err()
+                .get("answer"),
             Some(Problem::SingleNeedsOneAnswer)
         );
         assert_eq!(
-            choice_question("multiple", "A,D").check().unwrap_err().get("answer"),
+            choice_question("multiple", "A,D")
+                .check()
+                .unwrap_err()
+                .get("answer"),
             Some(Problem::AnswerNotAnOption)
         );
         assert_eq!(
-            choice_question("riddle", "A").check().unwrap_err().get("kind"),
+            choice_question("riddle", "A")
+                .check()
+                .unwrap_err()
+                .get("kind"),
             Some(Problem::NotInList)
         );
     }
@@ -713,11 +734,20 @@ mod tests {
     fn short_answers_match_or_go_to_a_person() {
         let key = AnswerKey::Accepted(vec!["源头削减".into(), "Source reduction".into()]);
         let text = |s: &str| Response::Text(s.into());
-        assert_eq!(score(&key, 3, Some(&text(" ＳＯＵＲＣＥ reduction "))), Scored::Points(3));
+        assert_eq!(
+            score(&key, 3, Some(&text(" ＳＯＵＲＣＥ reduction "))),
+            Scored::Points(3)
+        );
         assert_eq!(score(&key, 3, Some(&text("源头削减"))), Scored::Points(3));
-        assert_eq!(score(&key, 3, Some(&text("末端治理"))), Scored::NeedsGrading);
+        assert_eq!(
+            score(&key, 3, Some(&text("末端治理"))),
+            Scored::NeedsGrading
+        );
         assert_eq!(score(&key, 3, None), Scored::Points(0));
-        assert_eq!(score(&AnswerKey::None, 10, Some(&text("…"))), Scored::NeedsGrading);
+        assert_eq!(
+            score(&AnswerKey::None, 10, Some(&text("…"))),
+            Scored::NeedsGrading
+        );
     }
 
     #[test]
@@ -740,7 +770,10 @@ mod tests {
             Response::parse(TrueFalse, "false", 0).unwrap(),
             Some(Response::Truth(false))
         );
-        assert_eq!(Response::parse(TrueFalse, "maybe", 0), Err(Problem::NotInList));
+        assert_eq!(
+            Response::parse(TrueFalse, "maybe", 0),
+            Err(Problem::NotInList)
+        );
         assert_eq!(Response::parse(Essay, "  ", 0).unwrap(), None);
         let long = "字".repeat(RESPONSE_MAX_CHARS + 1);
         assert!(Response::parse(Essay, &long, 0).is_err());
@@ -802,10 +835,8 @@ mod tests {
     fn arb_key_and_response() -> impl Strategy<Value = (AnswerKey, Option<Response>, i64)> {
         let choices = proptest::collection::btree_set(0u32..6, 0..6);
         prop_oneof![
-            (choices.clone(), choices).prop_map(|(k, r)| (
-                AnswerKey::Choices(k),
-                Some(Response::Choices(r))
-            )),
+            (choices.clone(), choices)
+                .prop_map(|(k, r)| (AnswerKey::Choices(k), Some(Response::Choices(r)))),
             (any::<bool>(), proptest::option::of(any::<bool>()))
                 .prop_map(|(k, r)| (AnswerKey::Truth(k), r.map(Response::Truth))),
             (proptest::collection::vec(".{0,8}", 1..4), ".{0,8}")

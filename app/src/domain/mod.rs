@@ -1,6 +1,7 @@
 //! Pure rules and validated types, shared by the server and the browser; no IO.
 
 pub mod account;
+pub mod bank;
 pub mod catalogue;
 pub mod csv;
 pub mod email;

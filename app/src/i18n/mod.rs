@@ -143,6 +143,164 @@ impl Lang {
         }
     }
 
+    pub fn kind(self, kind: crate::domain::exam::QuestionKind) -> &'static str {
+        use crate::domain::exam::QuestionKind as K;
+        let t = self.text();
+        match kind {
+            K::Single => t.bank_kind_single,
+            K::Multiple => t.bank_kind_multiple,
+            K::TrueFalse => t.bank_kind_true_false,
+            K::ShortAnswer => t.bank_kind_short_answer,
+            K::Essay => t.bank_kind_essay,
+        }
+    }
+
+    pub fn standing(self, standing: crate::api::exams::Standing) -> &'static str {
+        use crate::api::exams::Standing as S;
+        match (self, standing) {
+            (Lang::Zh, S::NotOpenYet) => "尚未开始",
+            (Lang::Zh, S::Open) => "可以参加",
+            (Lang::Zh, S::InProgress) => "作答中",
+            (Lang::Zh, S::AwaitingGrading) => "待评阅",
+            (Lang::Zh, S::AwaitingRelease) => "已交卷，成绩待发布",
+            (Lang::Zh, S::Passed) => "及格",
+            (Lang::Zh, S::Failed) => "不及格",
+            (Lang::Zh, S::Closed) => "已结束",
+            (Lang::En, S::NotOpenYet) => "Not open yet",
+            (Lang::En, S::Open) => "Open",
+            (Lang::En, S::InProgress) => "In progress",
+            (Lang::En, S::AwaitingGrading) => "Awaiting grading",
+            (Lang::En, S::AwaitingRelease) => "Handed in, results not released yet",
+            (Lang::En, S::Passed) => "Passed",
+            (Lang::En, S::Failed) => "Failed",
+            (Lang::En, S::Closed) => "Closed",
+        }
+    }
+
+    /// The CSS modifier for a standing (`standing-…`); one per colour.
+    pub fn standing_class(self, standing: crate::api::exams::Standing) -> &'static str {
+        use crate::api::exams::Standing as S;
+        match standing {
+            S::Open | S::InProgress => "open",
+            S::AwaitingGrading | S::AwaitingRelease => "waiting",
+            S::Passed => "passed",
+            S::Failed => "failed",
+            S::NotOpenYet | S::Closed => "closed",
+        }
+    }
+
+    pub fn attempt_state(self, state: crate::api::exams::AttemptState) -> &'static str {
+        use crate::api::exams::AttemptState as A;
+        let t = self.text();
+        match state {
+            A::InProgress => t.attempt_in_progress,
+            A::AwaitingGrading => t.grading_waiting,
+            A::Graded => t.grading_graded,
+        }
+    }
+
+    pub fn attempt_number(self, n: i64) -> String {
+        match self {
+            Lang::Zh => format!("第{n}次作答"),
+            Lang::En => format!("Attempt {n}"),
+        }
+    }
+
+    pub fn attempts_used(self, used: i64, allowed: i64) -> String {
+        match self {
+            Lang::Zh => format!("已作答 {used} / {allowed} 次"),
+            Lang::En => format!("{used} of {allowed} attempts used"),
+        }
+    }
+
+    pub fn attempts_allowed(self, n: i64) -> String {
+        match (self, n) {
+            (Lang::Zh, _) => format!("可作答{n}次"),
+            (Lang::En, 1) => "1 attempt".into(),
+            (Lang::En, _) => format!("{n} attempts"),
+        }
+    }
+
+    pub fn attempt_counts(self, in_progress: i64, awaiting: i64, graded: i64) -> String {
+        match self {
+            Lang::Zh => format!("作答中 {in_progress} · 待评阅 {awaiting} · 已评分 {graded}"),
+            Lang::En => {
+                format!("{in_progress} in progress · {awaiting} awaiting grading · {graded} graded")
+            }
+        }
+    }
+
+    pub fn minutes(self, n: i64) -> String {
+        match (self, n) {
+            (Lang::Zh, _) => format!("{n}分钟"),
+            (Lang::En, 1) => "1 minute".into(),
+            (Lang::En, _) => format!("{n} minutes"),
+        }
+    }
+
+    pub fn points(self, n: i64) -> String {
+        match (self, n) {
+            (Lang::Zh, _) => format!("{n}分"),
+            (Lang::En, 1) => "1 point".into(),
+            (Lang::En, _) => format!("{n} points"),
+        }
+    }
+
+    pub fn question_count(self, n: i64) -> String {
+        match (self, n) {
+            (Lang::Zh, _) => format!("{n}道题"),
+            (Lang::En, 1) => "1 question".into(),
+            (Lang::En, _) => format!("{n} questions"),
+        }
+    }
+
+    pub fn question_of(self, i: usize, n: usize) -> String {
+        match self {
+            Lang::Zh => format!("第{i}题（共{n}题）"),
+            Lang::En => format!("Question {i} of {n}"),
+        }
+    }
+
+    pub fn question_label(self, i: usize) -> String {
+        match self {
+            Lang::Zh => format!("第{i}题"),
+            Lang::En => format!("Q{i}"),
+        }
+    }
+
+    pub fn still_waiting(self, n: i64) -> String {
+        match self {
+            Lang::Zh => format!("仍有{n}份作答待评阅；它们的成绩将在评完后显示。"),
+            Lang::En => {
+                format!("{n} attempts still await grading; their results show once graded.")
+            }
+        }
+    }
+
+    pub fn waiting_to_grade(self, n: i64) -> String {
+        match self {
+            Lang::Zh => format!("{n}份待评阅"),
+            Lang::En => format!("{n} to grade"),
+        }
+    }
+
+    /// Extra time as trainees and instructors read it (150 → +50 %).
+    pub fn extra_time(self, percent: i64) -> String {
+        let extra = percent - 100;
+        match self {
+            Lang::Zh => format!("延时 {extra}%"),
+            Lang::En => format!("+{extra}% time"),
+        }
+    }
+
+    /// The colon after a label: full-width in Chinese.
+    pub fn colon(self) -> &'static str {
+        match self {
+            Lang::Zh => "：",
+            Lang::En => ": ",
+        }
+    }
+
     /// A date and time (from Unix seconds, shown in China Standard Time).
     pub fn date_time(self, unix_secs: i64) -> String {
         let Ok(at) = time::OffsetDateTime::from_unix_timestamp(unix_secs + 8 * 3600) else {
@@ -428,6 +586,168 @@ pub struct Text {
     pub centre_national: &'static str,
     pub centre_industry: &'static str,
     pub centre_provincial: &'static str,
+    // Question bank (/teach/courses/{code}/questions)
+    pub bank_title: &'static str,
+    pub bank_lead: &'static str,
+    pub bank_back: &'static str,
+    pub bank_kind_single: &'static str,
+    pub bank_kind_multiple: &'static str,
+    pub bank_kind_true_false: &'static str,
+    pub bank_kind_short_answer: &'static str,
+    pub bank_kind_essay: &'static str,
+    pub bank_add_title: &'static str,
+    pub bank_field_kind: &'static str,
+    pub bank_field_prompt_zh: &'static str,
+    pub bank_field_prompt_en: &'static str,
+    pub bank_field_options: &'static str,
+    pub bank_options_hint: &'static str,
+    pub bank_field_answer: &'static str,
+    pub bank_answer_hint_any: &'static str,
+    pub bank_answer_hint_single: &'static str,
+    pub bank_answer_hint_multiple: &'static str,
+    pub bank_answer_hint_true_false: &'static str,
+    pub bank_answer_hint_short_answer: &'static str,
+    pub bank_answer_hint_essay: &'static str,
+    pub bank_field_points: &'static str,
+    pub bank_field_tags: &'static str,
+    pub bank_tags_hint: &'static str,
+    pub bank_field_explanation_zh: &'static str,
+    pub bank_field_explanation_en: &'static str,
+    pub bank_explanation_hint: &'static str,
+    pub bank_add_submit: &'static str,
+    pub bank_save_submit: &'static str,
+    pub bank_added: &'static str,
+    pub bank_saved: &'static str,
+    pub bank_regraded: &'static str,
+    pub bank_kind_fixed: &'static str,
+    pub bank_regrade_note: &'static str,
+    pub bank_edit: &'static str,
+    pub bank_retire: &'static str,
+    pub bank_restore: &'static str,
+    pub bank_retired: &'static str,
+    pub bank_retired_note: &'static str,
+    pub bank_answered: &'static str,
+    pub bank_key: &'static str,
+    pub bank_correct: &'static str,
+    pub bank_true: &'static str,
+    pub bank_false: &'static str,
+    pub bank_accepted: &'static str,
+    pub bank_graded_by_person: &'static str,
+    pub bank_explanation: &'static str,
+    pub bank_empty: &'static str,
+    pub bank_no_match: &'static str,
+    pub bank_search: &'static str,
+    pub bank_tag: &'static str,
+    pub bank_all_tags: &'static str,
+    pub bank_filter: &'static str,
+    pub bank_total: &'static str,
+    pub bank_import_title: &'static str,
+    pub bank_import_lead: &'static str,
+    pub bank_import_format: &'static str,
+    pub bank_import_text: &'static str,
+    pub bank_import_check: &'static str,
+    pub bank_import_submit: &'static str,
+    pub bank_import_ready: &'static str,
+    pub bank_imported: &'static str,
+    pub bank_export_title: &'static str,
+    pub bank_export_lead: &'static str,
+    pub bank_export_csv: &'static str,
+    pub bank_export_json: &'static str,
+    pub bank_row: &'static str,
+    pub bank_question: &'static str,
+    // Exams, attempts, grading (/exams, /teach/exams)
+    pub exam_answers_withheld: &'static str,
+    pub attempt_in_progress: &'static str,
+    pub col_question: &'static str,
+    pub counting_highest: &'static str,
+    pub counting_last: &'static str,
+    pub exam_all_saved: &'static str,
+    pub exam_attempts: &'static str,
+    pub exam_attempts_allowed: &'static str,
+    pub exam_autosave_hint: &'static str,
+    pub exam_back: &'static str,
+    pub exam_bank_empty: &'static str,
+    pub exam_closed_by_deadline: &'static str,
+    pub exam_closes: &'static str,
+    pub exam_continue: &'static str,
+    pub exam_correct_answer: &'static str,
+    pub exam_counting: &'static str,
+    pub exam_create: &'static str,
+    pub exam_draws: &'static str,
+    pub exam_draws_hint: &'static str,
+    pub exam_explanation: &'static str,
+    pub exam_failed: &'static str,
+    pub exam_feedback: &'static str,
+    pub exam_new: &'static str,
+    pub exam_no_answer: &'static str,
+    pub exam_not_graded: &'static str,
+    pub exam_not_released: &'static str,
+    pub exam_opens: &'static str,
+    pub exam_overridden: &'static str,
+    pub exam_pass_mark: &'static str,
+    pub exam_pass_percent: &'static str,
+    pub exam_passed: &'static str,
+    pub exam_pick_questions: &'static str,
+    pub exam_released: &'static str,
+    pub exam_result: &'static str,
+    pub exam_saved: &'static str,
+    pub exam_saving: &'static str,
+    pub exam_see_result: &'static str,
+    pub exam_selection: &'static str,
+    pub exam_selection_fixed: &'static str,
+    pub exam_selection_random: &'static str,
+    pub exam_shuffle: &'static str,
+    pub exam_start: &'static str,
+    pub exam_start_again: &'static str,
+    pub exam_start_hint: &'static str,
+    pub exam_submit: &'static str,
+    pub exam_submit_hint: &'static str,
+    pub exam_submitting: &'static str,
+    pub exam_time_left: &'static str,
+    pub exam_time_limit: &'static str,
+    pub exam_title_en: &'static str,
+    pub exam_title_zh: &'static str,
+    pub exam_your_answer: &'static str,
+    pub exams_back: &'static str,
+    pub exams_none: &'static str,
+    pub extra_time_label: &'static str,
+    pub extra_time_none: &'static str,
+    pub extra_time_save: &'static str,
+    pub grade_answers: &'static str,
+    pub gradebook: &'static str,
+    pub gradebook_empty: &'static str,
+    pub gradebook_exam: &'static str,
+    pub gradebook_export: &'static str,
+    pub gradebook_history: &'static str,
+    pub gradebook_overridden: &'static str,
+    pub gradebook_override: &'static str,
+    pub gradebook_override_hint: &'static str,
+    pub gradebook_override_save: &'static str,
+    pub gradebook_percent: &'static str,
+    pub gradebook_trainee: &'static str,
+    pub grading_accepted: &'static str,
+    pub grading_candidate: &'static str,
+    pub grading_done: &'static str,
+    pub grading_feedback: &'static str,
+    pub grading_graded: &'static str,
+    pub grading_hide_names: &'static str,
+    pub grading_nothing: &'static str,
+    pub grading_points: &'static str,
+    pub grading_queue: &'static str,
+    pub grading_save: &'static str,
+    pub grading_show_names: &'static str,
+    pub grading_waiting: &'static str,
+    pub item_analysis: &'static str,
+    pub item_analysis_hint: &'static str,
+    pub item_answered: &'static str,
+    pub item_discrimination: &'static str,
+    pub item_facility: &'static str,
+    pub item_weak: &'static str,
+    pub me_exams: &'static str,
+    pub release_hint: &'static str,
+    pub release_results: &'static str,
+    pub teach_class_pages: &'static str,
+    pub teach_exams: &'static str,
 }
 
 #[cfg(test)]

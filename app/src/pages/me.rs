@@ -1,6 +1,8 @@
 //! `/me`: the signed-in user's own page.
 
 use crate::api::enrolment::{my_enrolments, MyEnrolment, Withdraw};
+use crate::api::exams::Standing;
+use crate::api::exams::{my_exams, MyExam};
 use crate::api::users::{my_profile, Profile};
 use crate::components::FormMessage;
 use crate::domain::enrolment::EnrolmentState;
@@ -23,7 +25,7 @@ pub fn MePage() -> impl IntoView {
                     let trainee = profile.user.role == Role::Trainee;
                     view! {
                         <ProfileView profile/>
-                        {trainee.then(|| view! { <MyClasses/> })}
+                        {trainee.then(|| view! { <MyExams/> <MyClasses/> })}
                     }
                     .into_any()
                 }
@@ -144,6 +146,59 @@ fn EnrolmentItem(enrolment: MyEnrolment, changed: RwSignal<u32>) -> impl IntoVie
                     </ActionForm>
                 })}
                 <FormMessage value/>
+            </div>
+        </li>
+    }
+}
+
+#[component]
+fn MyExams() -> impl IntoView {
+    let t = use_text();
+    let exams = Resource::new(|| (), |_| my_exams());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || exams.get().map(|result| match result {
+                Ok(list) if list.is_empty() => None,
+                Ok(list) => Some(view! {
+                    <section class="card" aria-labelledby="my-exams">
+                        <h2 id="my-exams">{t.me_exams}</h2>
+                        <ul class="enrolment-list">
+                            {list.into_iter().map(|exam| view! { <ExamItem exam/> }).collect_view()}
+                        </ul>
+                    </section>
+                }
+                .into_any()),
+                Err(error) => Some(view! { <p class="form-message error">{use_lang().error(&error)}</p> }.into_any()),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ExamItem(exam: MyExam) -> impl IntoView {
+    let t = use_text();
+    let lang = use_lang();
+    let href = format!("/exams/{}", exam.exam.id);
+    let action = match exam.standing {
+        Standing::Open => Some(t.exam_start),
+        Standing::InProgress => Some(t.exam_continue),
+        Standing::Passed | Standing::Failed => Some(t.exam_see_result),
+        _ => None,
+    };
+    view! {
+        <li class="enrolment">
+            <div>
+                <a href=href.clone() class="enrolment-title">{exam.exam.title.get(lang).to_owned()}</a>
+                <p class="muted">
+                    {exam.exam.course_title.get(lang).to_owned()} " · "
+                    {exam.exam.class_name.get(lang).to_owned()} " · "
+                    {lang.date_time(exam.exam.opens_at)} " – " {lang.date_time(exam.exam.closes_at)}
+                </p>
+            </div>
+            <div class="enrolment-state">
+                <span class=format!("state standing-{}", lang.standing_class(exam.standing))>{lang.standing(exam.standing)}</span>
+                {exam.percent.map(|p| view! { <strong>{p} "%"</strong> })}
+                {action.map(|label| view! { <a class="button small" href=href.clone()>{label}</a> })}
             </div>
         </li>
     }

@@ -1,6 +1,7 @@
 //! `/teach` and `/teach/classes/{id}`: an instructor's classes and each
 //! class's roster, with decisions on applications, attendance and completion.
 
+use crate::api::grading::SetExtraTime;
 use crate::api::teaching::{
     class_roster, taught_classes, DecideEnrolment, RosterEntry, SetAttendance, TaughtClass,
     REASON_MAX_CHARS,
@@ -10,6 +11,7 @@ use crate::domain::enrolment::EnrolmentState;
 use crate::domain::{Industry, Province};
 use crate::i18n::{use_lang, use_text};
 use crate::pages::errors::ErrorPage;
+use crate::pages::teach_exams::ClassTabs;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -109,6 +111,7 @@ pub fn RosterPage() -> impl IntoView {
                             <span>{lang.seats_left((class.capacity - class.seats_taken).max(0), class.capacity)}</span>
                             {(class.waiting > 0).then(|| view! { <span>{lang.waiting(class.waiting)}</span> })}
                         </p>
+                        <ClassTabs class_id=class.id course_code=class.course_code.clone()/>
                         <p><a class="button secondary" href=csv download="" rel="external">{t.teach_export}</a></p>
                         <h2>{t.teach_roster}</h2>
                         {if roster.entries.is_empty() {
@@ -137,11 +140,14 @@ fn RosterCard(entry: RosterEntry) -> impl IntoView {
     let changed = expect_context::<Changed>();
     let decide = ServerAction::<DecideEnrolment>::new();
     let attendance = ServerAction::<SetAttendance>::new();
+    let extra_time = ServerAction::<SetExtraTime>::new();
     let decide_value = decide.value();
     let attendance_value = attendance.value();
+    let extra_value = extra_time.value();
     Effect::new(move |_| {
         if matches!(decide_value.get(), Some(Ok(_)))
             || matches!(attendance_value.get(), Some(Ok(())))
+            || matches!(extra_value.get(), Some(Ok(())))
         {
             changed.0.update(|n| *n += 1);
         }
@@ -173,6 +179,12 @@ fn RosterCard(entry: RosterEntry) -> impl IntoView {
         EnrolmentState::Pending | EnrolmentState::Waitlisted
     );
     let seated = entry.state == EnrolmentState::Approved;
+    let sits_exams = matches!(
+        entry.state,
+        EnrolmentState::Approved | EnrolmentState::Completed
+    );
+    let extra = entry.extra_time_percent.unwrap_or(100);
+    let extra_id = format!("extra-{id}");
     view! {
         <article class="card roster-entry">
             <div class="roster-head">
@@ -180,6 +192,7 @@ fn RosterCard(entry: RosterEntry) -> impl IntoView {
                 <span class=format!("state state-{}", entry.state.as_str())>{lang.enrolment_state(entry.state)}</span>
                 {entry.position.map(|n| view! { <span class="position">{lang.waitlist_position(n)}</span> })}
                 {(entry.attended && entry.state != EnrolmentState::Completed).then(|| view! { <span class="badge ok">{t.roster_attended}</span> })}
+                {(extra > 100).then(|| view! { <span class="badge">{lang.extra_time(extra)}</span> })}
             </div>
             <p class="muted">{entry.email.clone()} {(!details.is_empty()).then(|| format!(" · {details}"))}</p>
             <p class="muted">{t.roster_applied} ": " {lang.date_time(entry.applied_at)}</p>
@@ -225,8 +238,21 @@ fn RosterCard(entry: RosterEntry) -> impl IntoView {
                     </details>
                 })}
             </div>
+            {sits_exams.then(|| view! {
+                <ActionForm action=extra_time attr:class="inline-form extra-time">
+                    <input type="hidden" name="enrolment_id" value=id/>
+                    <label for=extra_id.clone()>{t.extra_time_label}</label>
+                    <select id=extra_id.clone() name="percent">
+                        {[100, 125, 150, 200].into_iter().map(|p| view! {
+                            <option value=p selected=p == extra>{if p == 100 { t.extra_time_none.to_owned() } else { lang.extra_time(p) }}</option>
+                        }).collect_view()}
+                    </select>
+                    <button type="submit" class="secondary small">{t.extra_time_save}</button>
+                </ActionForm>
+            })}
             <FormMessage value=decide_value/>
             <FormMessage value=attendance_value/>
+            <FormMessage value=extra_value/>
         </article>
     }
 }

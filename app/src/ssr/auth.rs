@@ -82,6 +82,24 @@ pub async fn require_teacher_of(
     }
 }
 
+/// `user` may edit `course_id`'s question bank: an administrator, or an
+/// instructor of any of its classes.
+pub async fn require_teacher_of_course(
+    state: &AppState,
+    user: &SessionUser,
+    course_id: i64,
+) -> Result<(), AppError> {
+    match user.role {
+        Role::Administrator => Ok(()),
+        Role::Instructor
+            if db::teaching::teaches_course(&state.db.reader, user.id, course_id).await? =>
+        {
+            Ok(())
+        }
+        _ => Err(AppError::Forbidden),
+    }
+}
+
 /// Any signed-in user.
 pub async fn require_user(state: &AppState) -> Result<SessionUser, AppError> {
     current_user(state).await?.ok_or(AppError::Unauthorized)

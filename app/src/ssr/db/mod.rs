@@ -8,8 +8,10 @@
 pub mod audit;
 pub mod catalogue;
 pub mod enrolments;
+pub mod exams;
 pub mod meta;
 pub mod password_tokens;
+pub mod questions;
 pub mod sessions;
 pub mod teaching;
 pub mod throttle;

@@ -22,6 +22,23 @@ pub async fn teaches(
     Ok(found.is_some())
 }
 
+/// Whether `instructor_id` teaches any class of `course_id`.
+pub async fn teaches_course(
+    pool: &SqlitePool,
+    instructor_id: i64,
+    course_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM class_instructors ci JOIN classes k ON k.id = ci.class_id
+         WHERE ci.instructor_id = ? AND k.course_id = ? LIMIT 1",
+    )
+    .bind(instructor_id)
+    .bind(course_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(found.is_some())
+}
+
 #[derive(FromRow)]
 struct ClassRow {
     id: i64,
@@ -106,6 +123,7 @@ struct EntryRow {
     decision_reason: String,
     attended: bool,
     created_at: i64,
+    extra_time: Option<i64>,
 }
 
 /// Everyone who applied to the class: seats first, then the waiting list in
@@ -114,6 +132,7 @@ pub async fn roster(pool: &SqlitePool, class_id: i64) -> Result<Vec<RosterEntry>
     let rows: Vec<EntryRow> = sqlx::query_as(
         "SELECT e.id, u.name AS trainee_name, u.email, u.organisation, u.province, u.industry,
                 e.state, e.note, e.decision_reason, e.attended, e.created_at,
+                (SELECT time_factor_percent FROM accommodations a WHERE a.trainee_id = e.trainee_id) AS extra_time,
                 CASE WHEN e.state = 'waitlisted' THEN
                     (SELECT COUNT(*) FROM enrolments w WHERE w.class_id = e.class_id
                        AND w.state = 'waitlisted' AND w.id <= e.id)
@@ -141,6 +160,7 @@ pub async fn roster(pool: &SqlitePool, class_id: i64) -> Result<Vec<RosterEntry>
             decision_reason: r.decision_reason,
             attended: r.attended,
             applied_at: r.created_at,
+            extra_time_percent: r.extra_time,
         })
         .collect())
 }

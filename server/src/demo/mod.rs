@@ -11,6 +11,8 @@ use app::ssr::passwords::Hasher;
 use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
+mod exams;
+
 /// Every demo account's password (PRODUCT.md).
 pub const DEMO_PASSWORD: &str = "academy-demo";
 const LOADED_KEY: &str = "demo_loaded";
@@ -769,5 +771,24 @@ async fn load_catalogue(
         )
         .await?;
     }
+    exams::load(
+        conn,
+        &exams::Classes {
+            cpa_course: course_ids["CPA-AUD"],
+            lecture_course: course_ids["CP-LECT"],
+            iso_course: course_ids["ISO14K-LECT"],
+            cpa1999,
+            cpa2000,
+            cpa_full,
+            lecture_sh,
+            iso_past,
+        },
+        instructor,
+        instructor2,
+        trainee,
+        cohort,
+        now,
+    )
+    .await?;
     Ok(classes.len())
 }

@@ -1,0 +1,654 @@
+//! `/teach/courses/{code}/questions`: a course's question bank for its
+//! instructors and administrators — the questions with their keys, adding
+//! and editing (an edited key regrades), retiring, import and export.
+
+use crate::api::bank::{
+    bank_questions, load_bank_course, BankCourse, BankImportOutcome, BankPage, BankQuestion,
+    ImportBank, RetireQuestion, SaveQuestion, SavedQuestion,
+};
+use crate::components::{problem_of, FormMessage, Pager};
+use crate::domain::bank::kind_label;
+use crate::domain::exam::{letter, AnswerKey, Question, QuestionDraft, QuestionKind};
+use crate::error::Problem;
+use crate::i18n::{use_lang, use_text, Lang, Text};
+use crate::pages::errors::ErrorPage;
+use leptos::html;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// Shared by the page's parts: bumped after any change to reload the list,
+/// and the last edit, so its card can say so after the reload.
+#[derive(Clone, Copy)]
+struct Changes {
+    revision: RwSignal<u32>,
+    last_edit: RwSignal<Option<SavedQuestion>>,
+}
+
+impl Changes {
+    fn reload(self) {
+        self.revision.update(|n| *n += 1);
+    }
+}
+
+fn field_label(t: &'static Text, field: &str) -> &'static str {
+    match field {
+        "kind" => t.bank_field_kind,
+        "prompt_zh" => t.bank_field_prompt_zh,
+        "prompt_en" => t.bank_field_prompt_en,
+        "options" => t.bank_field_options,
+        "answer" => t.bank_field_answer,
+        "points" => t.bank_field_points,
+        "tags" => t.bank_field_tags,
+        "explanation_zh" => t.bank_field_explanation_zh,
+        "explanation_en" => t.bank_field_explanation_en,
+        _ => t.bank_row,
+    }
+}
+
+fn answer_hint(t: &'static Text, kind: Option<QuestionKind>) -> &'static str {
+    match kind {
+        None => t.bank_answer_hint_any,
+        Some(QuestionKind::Single) => t.bank_answer_hint_single,
+        Some(QuestionKind::Multiple) => t.bank_answer_hint_multiple,
+        Some(QuestionKind::TrueFalse) => t.bank_answer_hint_true_false,
+        Some(QuestionKind::ShortAnswer) => t.bank_answer_hint_short_answer,
+        Some(QuestionKind::Essay) => t.bank_answer_hint_essay,
+    }
+}
+
+/// "Label: value" punctuation: a full-width colon in Chinese.
+fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "：",
+        Lang::En => ": ",
+    }
+}
+
+/// The text in the page's language, or the other when it is empty.
+fn in_lang(lang: Lang, zh: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh if !zh.is_empty() => zh.to_owned(),
+        Lang::En if !en.is_empty() => en.to_owned(),
+        Lang::Zh => en.to_owned(),
+        Lang::En => zh.to_owned(),
+    }
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+pub fn BankPage() -> impl IntoView {
+    let t = use_text();
+    let params = use_params_map();
+    let code = move || params.with(|p| p.get("code").unwrap_or_default());
+    let course = Resource::new(code, load_bank_course);
+    provide_context(Changes {
+        revision: RwSignal::new(0),
+        last_edit: RwSignal::new(None),
+    });
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || course.get().map(|result| match result {
+                Ok(course) => view! { <Bank course/> }.into_any(),
+                Err(error) => view! { <ErrorPage error/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Bank(course: BankCourse) -> impl IntoView {
+    let t = use_text();
+    let lang = use_lang();
+    let title = format!("{} · {}", t.bank_title, course.title.get(lang));
+    view! {
+        <Title text=title.clone()/>
+        <p class="breadcrumb"><a href="/teach">{t.bank_back}</a></p>
+        <h1>{title} " " <span class="code">{course.code.clone()}</span></h1>
+        <p class="lead">{t.bank_lead}</p>
+        <details class="card add-question">
+            <summary><h2>{t.bank_add_title}</h2></summary>
+            <QuestionForm course_code=course.code.clone() existing=None/>
+        </details>
+        <QuestionList course_code=course.code.clone()/>
+        <ImportCard course_code=course.code.clone()/>
+        <ExportCard course_code=course.code/>
+    }
+}
+
+/// A multi-line field with its label, hint and error; `id` is unique on
+/// the page (each question has its own edit form).
+#[component]
+fn Area(
+    id: String,
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<Signal<&'static str>>,
+    #[prop(default = 2)] rows: u32,
+    #[prop(optional)] mono: bool,
+    #[prop(into)] value: String,
+    problem: Signal<Option<Problem>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let described = if hint.is_some() {
+        format!("{id}-error {id}-hint")
+    } else {
+        format!("{id}-error")
+    };
+    view! {
+        <div class="field" class:has-error=move || problem.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <textarea
+                id=id.clone()
+                name=name
+                rows=rows
+                class:mono=mono
+                aria-invalid=move || if problem.get().is_some() { "true" } else { "false" }
+                aria-describedby=described
+            >
+                {value}
+            </textarea>
+            {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{move || hint.get()}</p> })}
+            <p class="field-error" id=format!("{id}-error") aria-live="polite">
+                {move || problem.get().map(|p| lang.problem(p))}
+            </p>
+        </div>
+    }
+}
+
+#[component]
+fn Line(
+    id: String,
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(into)] value: String,
+    problem: Signal<Option<Problem>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let described = if hint.is_some() {
+        format!("{id}-error {id}-hint")
+    } else {
+        format!("{id}-error")
+    };
+    view! {
+        <div class="field" class:has-error=move || problem.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id.clone()
+                name=name
+                type=kind
+                value=value
+                aria-invalid=move || if problem.get().is_some() { "true" } else { "false" }
+                aria-describedby=described
+            />
+            {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
+            <p class="field-error" id=format!("{id}-error") aria-live="polite">
+                {move || problem.get().map(|p| lang.problem(p))}
+            </p>
+        </div>
+    }
+}
+
+/// The form that adds a question (`existing` is `None`) or edits one. A
+/// question keeps its kind, so the edit form shows it instead of asking.
+#[component]
+fn QuestionForm(course_code: String, existing: Option<BankQuestion>) -> impl IntoView {
+    let t = use_text();
+    let lang = use_lang();
+    let changes = expect_context::<Changes>();
+    let save = ServerAction::<SaveQuestion>::new();
+    let value = save.value();
+    let form = NodeRef::<html::Form>::new();
+    let is_new = existing.is_none();
+    let fixed_kind = existing.as_ref().map(|q| q.question.kind);
+    let kind = RwSignal::new(fixed_kind);
+    let question_id = existing.as_ref().map(|q| q.id);
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = value.get() {
+            if is_new {
+                if let Some(form) = form.get() {
+                    form.reset();
+                }
+                kind.set(None);
+            } else {
+                changes.last_edit.set(Some(saved));
+            }
+            changes.reload();
+        }
+    });
+    let draft = existing
+        .as_ref()
+        .map(|q| QuestionDraft::from_question(&q.question))
+        .unwrap_or_else(|| QuestionDraft {
+            points: "1".into(),
+            ..Default::default()
+        });
+    let prefix = question_id
+        .map(|id| format!("q{id}"))
+        .unwrap_or_else(|| "new".into());
+    let id = move |name: &str| format!("{prefix}-{name}");
+    let explanation_hint = Signal::stored(t.bank_explanation_hint);
+    let options_hint = Signal::stored(t.bank_options_hint);
+    let kind_field = match fixed_kind {
+        None => {
+            let kind_id = id("kind");
+            view! {
+                <div class="field" class:has-error=move || problem_of(value, "kind").get().is_some()>
+                    <label for=kind_id.clone()>{t.bank_field_kind}</label>
+                    <select
+                        id=kind_id.clone()
+                        name="kind"
+                        aria-describedby=format!("{kind_id}-error")
+                        on:change=move |ev| kind.set(QuestionKind::parse(&event_target_value(&ev)))
+                    >
+                        <option value="">{t.choose}</option>
+                        {QuestionKind::ALL.into_iter().map(|k| view! {
+                            <option value=k.as_str()>{kind_label(lang, k)}</option>
+                        }).collect_view()}
+                    </select>
+                    <p class="field-error" id=format!("{kind_id}-error") aria-live="polite">
+                        {move || problem_of(value, "kind").get().map(|p| lang.problem(p))}
+                    </p>
+                </div>
+            }
+            .into_any()
+        }
+        Some(k) => view! {
+            <div class="field">
+                <input type="hidden" name="kind" value=k.as_str()/>
+                <p class="fixed-kind">
+                    <strong>{t.bank_field_kind} {colon(lang)}</strong>{kind_label(lang, k)}
+                </p>
+                <p class="hint">{t.bank_kind_fixed}</p>
+                <p class="field-error" aria-live="polite">
+                    {move || problem_of(value, "kind").get().map(|p| lang.problem(p))}
+                </p>
+            </div>
+        }
+        .into_any(),
+    };
+    // Options only matter for choices: an edit form of another kind leaves them out.
+    let show_options = fixed_kind.is_none_or(QuestionKind::has_options);
+    view! {
+        <ActionForm action=save node_ref=form attr:novalidate=true attr:class="stack question-form">
+            <input type="hidden" name="course_code" value=course_code/>
+            <input type="hidden" name="question_id" value=question_id.map(|id| id.to_string()).unwrap_or_default()/>
+            <FormMessage value/>
+            {kind_field}
+            <Area id=id("prompt_zh") name="prompt_zh" label=t.bank_field_prompt_zh value=draft.prompt_zh.clone() problem=problem_of(value, "prompt_zh")/>
+            <Area id=id("prompt_en") name="prompt_en" label=t.bank_field_prompt_en value=draft.prompt_en.clone() problem=problem_of(value, "prompt_en")/>
+            {show_options.then(|| view! {
+                <Area id=id("options") name="options" label=t.bank_field_options rows=4 mono=true hint=options_hint value=draft.options.clone() problem=problem_of(value, "options")/>
+            })}
+            <Area
+                id=id("answer")
+                name="answer"
+                label=t.bank_field_answer
+                hint=Signal::derive(move || answer_hint(t, kind.get()))
+                value=draft.answer.clone()
+                problem=problem_of(value, "answer")
+            />
+            <div class="field-pair">
+                <Line id=id("points") name="points" label=t.bank_field_points kind="number" value=draft.points.clone() problem=problem_of(value, "points")/>
+                <Line id=id("tags") name="tags" label=t.bank_field_tags hint=t.bank_tags_hint value=draft.tags.clone() problem=problem_of(value, "tags")/>
+            </div>
+            <Area id=id("explanation_zh") name="explanation_zh" label=t.bank_field_explanation_zh hint=explanation_hint value=draft.explanation_zh.clone() problem=problem_of(value, "explanation_zh")/>
+            <Area id=id("explanation_en") name="explanation_en" label=t.bank_field_explanation_en value=draft.explanation_en.clone() problem=problem_of(value, "explanation_en")/>
+            {(!is_new).then(|| view! { <p class="hint">{t.bank_regrade_note}</p> })}
+            {move || (is_new && matches!(value.get(), Some(Ok(_)))).then(|| view! {
+                <p class="form-message ok" role="status">{t.bank_added}</p>
+            })}
+            <button type="submit" disabled=move || save.pending().get()>
+                {if is_new { t.bank_add_submit } else { t.bank_save_submit }}
+            </button>
+        </ActionForm>
+    }
+}
+
+#[derive(Clone, PartialEq)]
+struct Filter {
+    search: String,
+    tag: String,
+    page: u32,
+}
+
+#[component]
+fn QuestionList(course_code: String) -> impl IntoView {
+    let t = use_text();
+    let changes = expect_context::<Changes>();
+    let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        query.with(|q| Filter {
+            search: q.get("q").unwrap_or_default(),
+            tag: q.get("tag").unwrap_or_default(),
+            page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+        })
+    });
+    let code = course_code.clone();
+    let questions = Resource::new(
+        move || (code.clone(), filter.get(), changes.revision.get()),
+        |(code, f, _)| bank_questions(code, Some(f.search), Some(f.tag), Some(f.page)),
+    );
+    view! {
+        <section class="bank-list" aria-labelledby="bank-list-title">
+            <h2 id="bank-list-title">{t.bank_title}</h2>
+            <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+                {move || {
+                    let course_code = course_code.clone();
+                    questions.get().map(move |result| match result {
+                        Ok(page) => view! { <Questions course_code page filter=filter.get_untracked()/> }.into_any(),
+                        Err(error) => view! { <FormMessage value=Signal::stored(Some(Err::<(), _>(error)))/> }.into_any(),
+                    })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Questions(course_code: String, page: BankPage, filter: Filter) -> impl IntoView {
+    let t = use_text();
+    let lang = use_lang();
+    let base = format!("/teach/courses/{course_code}/questions");
+    let filtered = !filter.search.is_empty() || !filter.tag.is_empty();
+    let href = {
+        let base = base.clone();
+        let filter = filter.clone();
+        move |n: u32| {
+            let mut pairs = vec![];
+            if !filter.search.is_empty() {
+                pairs.push(format!("q={}", encode(&filter.search)));
+            }
+            if !filter.tag.is_empty() {
+                pairs.push(format!("tag={}", encode(&filter.tag)));
+            }
+            if n > 1 {
+                pairs.push(format!("page={n}"));
+            }
+            if pairs.is_empty() {
+                base.clone()
+            } else {
+                format!("{base}?{}", pairs.join("&"))
+            }
+        }
+    };
+    let show_filter = page.total > 0 || filtered;
+    view! {
+        {show_filter.then(|| view! {
+            <form method="get" action=base.clone() class="toolbar filters" role="search">
+                <div class="field wide">
+                    <label for="bank-q">{t.bank_search}</label>
+                    <input id="bank-q" type="search" name="q" value=filter.search.clone()/>
+                </div>
+                <div class="field">
+                    <label for="bank-tag">{t.bank_tag}</label>
+                    <select id="bank-tag" name="tag">
+                        <option value="">{t.bank_all_tags}</option>
+                        {page.tags.iter().map(|tag| view! {
+                            <option value=tag.clone() selected=*tag == filter.tag>{tag.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="secondary">{t.bank_filter}</button>
+            </form>
+        })}
+        <p class="count">{t.bank_total} {colon(lang)} {page.total}</p>
+        {if page.questions.is_empty() {
+            view! { <p class="empty">{if filtered { t.bank_no_match } else { t.bank_empty }}</p> }.into_any()
+        } else {
+            // Keyed by the whole question: a reload rebuilds this list in
+            // place, and only a fresh card may show a changed question (a
+            // reused one would keep the old text in its edit form).
+            let questions = page.questions;
+            view! {
+                <div class="questions">
+                    <For
+                        each=move || questions.clone()
+                        key=|q| (q.id, format!("{q:?}"))
+                        children=move |question| view! { <QuestionCard course_code=course_code.clone() question/> }
+                    />
+                </div>
+            }
+            .into_any()
+        }}
+        <Pager page=page.page pages=page.pages href=Box::new(href)/>
+    }
+}
+
+#[component]
+fn QuestionCard(course_code: String, question: BankQuestion) -> impl IntoView {
+    let t = use_text();
+    let lang = use_lang();
+    let changes = expect_context::<Changes>();
+    let retire = ServerAction::<RetireQuestion>::new();
+    let retire_value = retire.value();
+    Effect::new(move |_| {
+        if matches!(retire_value.get(), Some(Ok(()))) {
+            changes.reload();
+        }
+    });
+    let id = question.id;
+    let q: &Question = &question.question;
+    let prompt = in_lang(lang, &q.prompt_zh, &q.prompt_en);
+    let other_prompt = in_lang(lang.other(), &q.prompt_zh, &q.prompt_en);
+    let explanation = in_lang(lang, &q.explanation_zh, &q.explanation_en);
+    let saved = move || {
+        changes
+            .last_edit
+            .get()
+            .filter(|s| s.id == id)
+            .map(|s| match s.regraded {
+                Some(n) => {
+                    let gap = if lang == Lang::Zh { "" } else { " " };
+                    format!("{}{gap}{}{}{n}", t.bank_saved, t.bank_regraded, colon(lang))
+                }
+                None => t.bank_saved.to_owned(),
+            })
+    };
+    let key = match &q.key {
+        AnswerKey::Choices(_) => None,
+        AnswerKey::Truth(truth) => Some(format!(
+            "{}{}{}",
+            t.bank_key,
+            colon(lang),
+            if *truth { t.bank_true } else { t.bank_false }
+        )),
+        AnswerKey::Accepted(list) => Some(format!(
+            "{}{}{}",
+            t.bank_accepted,
+            colon(lang),
+            list.join(" | ")
+        )),
+        AnswerKey::None => Some(t.bank_graded_by_person.to_owned()),
+    };
+    let correct = match &q.key {
+        AnswerKey::Choices(set) => set.clone(),
+        _ => Default::default(),
+    };
+    let options = q
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let right = correct.contains(&(i as u32));
+            let text = in_lang(lang, &o.zh, &o.en);
+            let other = in_lang(lang.other(), &o.zh, &o.en);
+            view! {
+                <li class:correct=right>
+                    <span class="letter">{letter(i).to_string()}</span>
+                    <span>{text.clone()} {(other != text).then(|| view! { <span class="muted">" / " {other.clone()}</span> })}</span>
+                    {right.then(|| view! { <span class="right-mark">"✓ " {t.bank_correct}</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+    let has_options = !q.options.is_empty();
+    let retired = question.retired;
+    view! {
+        <article class="card question" class:retired=retired>
+            <div class="question-head">
+                <span class="badge kind">{kind_label(lang, q.kind)}</span>
+                <span class="points">{t.bank_field_points} {colon(lang)} {q.points}</span>
+                {q.tags.iter().map(|tag| view! { <span class="tag">{tag.clone()}</span> }).collect_view()}
+                {retired.then(|| view! { <span class="badge muted">{t.bank_retired}</span> })}
+            </div>
+            <h3 class="prompt">{prompt.clone()}</h3>
+            {(other_prompt != prompt).then(|| view! { <p class="muted prompt-other">{other_prompt.clone()}</p> })}
+            {has_options.then(|| view! { <ol class="options">{options}</ol> })}
+            {key.map(|k| view! { <p class="key">{k}</p> })}
+            {(!explanation.is_empty()).then(|| view! {
+                <p class="explanation"><strong>{t.bank_explanation} {colon(lang)}</strong>{explanation.clone()}</p>
+            })}
+            <p class="muted small">{t.bank_answered} {colon(lang)} {question.answered}</p>
+            {retired.then(|| view! { <p class="muted small">{t.bank_retired_note}</p> })}
+            {move || saved().map(|text| view! { <p class="form-message ok" role="status">{text}</p> })}
+            <div class="question-actions">
+                <ActionForm action=retire attr:class="inline-form">
+                    <input type="hidden" name="question_id" value=id/>
+                    <input type="hidden" name="retired" value=(!retired).to_string()/>
+                    <button type="submit" class="secondary small" disabled=move || retire.pending().get()>
+                        {if retired { t.bank_restore } else { t.bank_retire }}
+                    </button>
+                </ActionForm>
+                <details class="edit">
+                    <summary>{t.bank_edit}</summary>
+                    <div class="edit-body">
+                        <QuestionForm course_code existing=Some(question.clone())/>
+                    </div>
+                </details>
+            </div>
+            <FormMessage value=retire_value/>
+        </article>
+    }
+}
+
+#[component]
+fn ImportCard(course_code: String) -> impl IntoView {
+    let t = use_text();
+    let changes = expect_context::<Changes>();
+    let import = ServerAction::<ImportBank>::new();
+    let value = import.value();
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(ref outcome)) if outcome.committed) {
+            changes.reload();
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="bank-import-title">
+            <h2 id="bank-import-title">{t.bank_import_title}</h2>
+            <p class="hint card-hint">{t.bank_import_lead}</p>
+            <ActionForm action=import attr:novalidate=true attr:class="stack">
+                <input type="hidden" name="course_code" value=course_code/>
+                <div class="field">
+                    <label for="bank-import-format">{t.bank_import_format}</label>
+                    <select id="bank-import-format" name="format" aria-describedby="bank-import-format-error">
+                        <option value="csv">"CSV"</option>
+                        <option value="json">"JSON"</option>
+                    </select>
+                    <p class="field-error" id="bank-import-format-error">
+                        {move || problem_of(value, "format").get().map(|p| use_lang().problem(p))}
+                    </p>
+                </div>
+                <div class="field">
+                    <label for="bank-import-text">{t.bank_import_text}</label>
+                    <textarea id="bank-import-text" name="text" rows="10" class="mono" spellcheck="false"
+                        placeholder="kind,prompt_zh,prompt_en,options,answer,points,tags,explanation_zh,explanation_en"></textarea>
+                </div>
+                <FormMessage value/>
+                <div class="actions">
+                    <button type="submit" name="commit" value="false" class="secondary" disabled=move || import.pending().get()>{t.bank_import_check}</button>
+                    <button type="submit" name="commit" value="true" disabled=move || import.pending().get()>{t.bank_import_submit}</button>
+                </div>
+            </ActionForm>
+            {move || value.get().and_then(Result::ok).map(|outcome| view! { <ImportOutcome outcome/> })}
+        </section>
+    }
+}
+
+#[component]
+fn ImportOutcome(outcome: BankImportOutcome) -> impl IntoView {
+    let t = use_text();
+    let lang = use_lang();
+    if let Some((line, problem)) = outcome.file_problem {
+        return view! {
+            <div class="form-message error" role="alert">{t.import_line} " " {line} {colon(lang)} {lang.problem(problem)}</div>
+        }
+        .into_any();
+    }
+    if outcome.committed {
+        return view! {
+            <p class="form-message ok" role="status">{t.bank_imported} {colon(lang)} {outcome.imported}</p>
+        }
+        .into_any();
+    }
+    let bad = outcome.rows.iter().filter(|r| !r.is_valid()).count();
+    view! {
+        {if bad == 0 {
+            view! { <p class="form-message ok" role="status">{t.bank_import_ready}</p> }.into_any()
+        } else {
+            view! { <p class="form-message error" role="alert">{lang.problem(Problem::ImportHasErrors)}</p> }.into_any()
+        }}
+        <div class="table-scroll">
+            <table class="data import-rows">
+                <thead><tr>
+                    <th scope="col">{t.import_line}</th>
+                    <th scope="col">{t.bank_field_kind}</th>
+                    <th scope="col">{t.bank_question}</th>
+                    <th scope="col">{t.import_problems}</th>
+                </tr></thead>
+                <tbody>
+                    {outcome.rows.into_iter().map(|row| {
+                        let bad = !row.is_valid();
+                        let problems = if bad {
+                            row.problems.iter().map(|(f, p)| format!("{}{}{}", field_label(t, f), colon(lang), lang.problem(*p))).collect::<Vec<_>>().join(" ")
+                        } else {
+                            t.import_ok.to_string()
+                        };
+                        let kind = QuestionKind::parse(&row.draft.kind)
+                            .map(|k| kind_label(lang, k).to_owned())
+                            .unwrap_or_else(|| row.draft.kind.clone());
+                        let prompt = in_lang(lang, &row.draft.prompt_zh, &row.draft.prompt_en);
+                        view! {
+                            <tr class:row-error=bad>
+                                <td>{row.line}</td>
+                                <td>{kind}</td>
+                                <td class="prompt-cell">{prompt}</td>
+                                <td class="problems">{problems}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn ExportCard(course_code: String) -> impl IntoView {
+    let t = use_text();
+    let base = format!("/teach/courses/{course_code}/questions");
+    view! {
+        <section class="card" aria-labelledby="bank-export-title">
+            <h2 id="bank-export-title">{t.bank_export_title}</h2>
+            <p class="hint card-hint">{t.bank_export_lead}</p>
+            <p class="actions">
+                <a class="button secondary" href=format!("{base}.csv") download="" rel="external">{t.bank_export_csv}</a>
+                <a class="button secondary" href=format!("{base}.json") download="" rel="external">{t.bank_export_json}</a>
+            </p>
+        </section>
+    }
+}
