@@ -1720,3 +1720,115 @@ async fn a_result_set_by_hand_reaches_a_trainee_without_an_attempt() {
     assert_eq!(mine[0].standing, Standing::Passed);
     assert_eq!(mine[0].percent, Some(90));
 }
+
+#[tokio::test]
+async fn before_release_a_trainee_who_may_retry_learns_nothing_about_the_key() {
+    let app = spawn_app().await;
+    let class = taught_class(&app, "MASK", 10).await;
+    let q = question(
+        &app,
+        &class,
+        Q::new("short_answer", "ISO 环境管理体系标准编号？", "ISO 14001", 2),
+    )
+    .await;
+    let mut spec = ExamSpec::fixed(&[q]);
+    spec.attempts = 2;
+    let exam = create_exam(&app, &class, &spec).await;
+    let me = trainee(&app, class.id, "mask@example.cn").await;
+    // A matching short answer is scored at once, but neither the hand-in nor
+    // the page may say so while a second attempt is possible.
+    let (attempt, state) = sit(&app, &me.client, exam, &[(q, "iso 14001")]).await;
+    assert_eq!(state, AttemptState::AwaitingGrading);
+    assert_eq!(attempt_row(&app, attempt).await.state, "graded");
+    let seen = view(&app, &me.client, exam).await;
+    assert_eq!(seen.standing, Standing::AwaitingGrading);
+    assert_eq!(seen.attempts[0].state, AttemptState::AwaitingGrading);
+    assert_eq!(seen.attempts[0].score, None, "no score before release");
+
+    // With no attempt left, the state is told (the score still waits).
+    let (_, state) = sit(&app, &me.client, exam, &[(q, "GB/T 24001")]).await;
+    assert_eq!(state, AttemptState::AwaitingGrading);
+    let seen = view(&app, &me.client, exam).await;
+    assert_eq!(seen.attempts[0].state, AttemptState::Graded);
+    assert!(seen.attempts.iter().all(|a| a.score.is_none()));
+}
+
+#[tokio::test]
+async fn a_random_exam_whose_tags_share_questions_is_always_sittable() {
+    let app = spawn_app().await;
+    let class = taught_class(&app, "SHARE", 40).await;
+    // Tag A has two questions, tag B only the one they share.
+    question(
+        &app,
+        &class,
+        Q::new("true_false", "甲题", "true", 1).tags("A"),
+    )
+    .await;
+    question(
+        &app,
+        &class,
+        Q::new("true_false", "乙题", "true", 1).tags("A, B"),
+    )
+    .await;
+    let mut spec = ExamSpec::fixed(&[]);
+    spec.selection = "random";
+    spec.draws = "A: 1\nB: 1";
+    let exam = create_exam(&app, &class, &spec).await;
+    for n in 0..12 {
+        let me = trainee(&app, class.id, &format!("share{n}@example.cn")).await;
+        let response = start(&app, &me.client, exam).await;
+        assert_eq!(response.status(), StatusCode::OK, "sitting {n}");
+    }
+    // Asking for more than the tags can give together is refused up front.
+    spec.draws = "A: 2\nB: 1";
+    let response = create_exam_response(&app, &class.teacher, class.id, &spec).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn extra_time_is_only_for_trainees_who_sit_the_class() {
+    let app = spawn_app().await;
+    let class = app
+        .seed_class(
+            "APPLY",
+            ClassSpec {
+                approval: app::domain::enrolment::Approval::Manual,
+                ..Default::default()
+            },
+        )
+        .await;
+    let (teacher, teacher_id) = app
+        .quick_session(Role::Instructor, "t-apply@example.cn")
+        .await;
+    app.assign_instructor(class, teacher_id).await;
+    let (applicant, applicant_id) = app
+        .quick_session(Role::Trainee, "applicant@example.cn")
+        .await;
+    let response = app
+        .call(
+            &applicant,
+            "enrolment/enrol",
+            &[("class_id", &class.to_string())],
+        )
+        .await;
+    let enrolment: MyEnrolment = json(response).await;
+    assert_eq!(enrolment.state, EnrolmentState::Pending);
+    let response = app
+        .call(
+            &teacher,
+            "teach/extra-time",
+            &[
+                ("enrolment_id", &enrolment.id.to_string()),
+                ("percent", "200"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let set: Option<i64> =
+        sqlx::query_scalar("SELECT time_factor_percent FROM accommodations WHERE trainee_id = ?")
+            .bind(applicant_id)
+            .fetch_optional(&app.state.db.reader)
+            .await
+            .unwrap();
+    assert_eq!(set, None);
+}

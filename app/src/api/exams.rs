@@ -99,7 +99,9 @@ pub struct AttemptSummary {
 pub struct ResultItem {
     pub kind: QuestionKind,
     pub prompt: Localized,
+    /// In the order written; `order` is the order the trainee saw them in.
     pub options: Vec<Localized>,
+    pub order: Vec<u32>,
     pub key: AnswerKey,
     pub response: String,
     pub points: Option<i64>,

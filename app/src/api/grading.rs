@@ -66,6 +66,8 @@ pub struct ExamOverview {
     pub summary: ExamSummary,
     pub questions: Vec<ExamQuestion>,
     pub items: Vec<ItemRow>,
+    /// The server's clock: whether the exam is still open.
+    pub now: i64,
 }
 
 /// One answer waiting for (or given) a grade.
@@ -219,7 +221,7 @@ pub async fn exam_report(exam_id: i64) -> Result<ExamOverview, AppError> {
             let state = context::state()?;
             authorise_exam(&state, exam_id).await?;
             exams::close_overdue(&state.db, db::now()).await?;
-            exams::overview(&state.db.reader, exam_id).await
+            exams::overview(&state.db.reader, exam_id, db::now()).await
         }
         .await,
     )
@@ -245,13 +247,14 @@ pub async fn answers_to_grade(
     )
 }
 
+/// Grades one answer; returns the points now recorded.
 #[server(endpoint = "teach/exams/grade")]
 pub async fn grade_answer(
     attempt_id: i64,
     question_id: i64,
     points: String,
     feedback: Option<String>,
-) -> Result<(), AppError> {
+) -> Result<i64, AppError> {
     use crate::ssr::db::{self, exams};
     use crate::ssr::{context, respond};
     respond(

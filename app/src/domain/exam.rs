@@ -627,6 +627,44 @@ pub fn item_analysis(question_ids: &[i64], attempts: &[ScoredAttempt]) -> Vec<It
         .collect()
 }
 
+/// One tag of a random paper: how many to draw and the questions carrying it.
+pub struct Draw {
+    pub tag: String,
+    pub count: usize,
+    pub pool: Vec<i64>,
+}
+
+/// Picks each tag's questions, never one twice. Tags with the fewest
+/// candidates go first, and within a tag the questions no later tag can use
+/// go first, so tags that share questions do not starve each other.
+/// `order` arranges each tag's candidates (shuffles them when a trainee
+/// starts; leaves them when a new exam is checked). On a shortfall, the tag
+/// and how many questions were left for it.
+pub fn plan_draw(
+    draws: &[Draw],
+    mut order: impl FnMut(&mut Vec<i64>),
+) -> Result<Vec<i64>, (String, usize)> {
+    let mut sequence: Vec<&Draw> = draws.iter().collect();
+    sequence.sort_by_key(|d| d.pool.len());
+    let mut taken: Vec<i64> = Vec::new();
+    for (i, draw) in sequence.iter().enumerate() {
+        let mut candidates: Vec<i64> = draw
+            .pool
+            .iter()
+            .copied()
+            .filter(|q| !taken.contains(q))
+            .collect();
+        order(&mut candidates);
+        let later = &sequence[i + 1..];
+        candidates.sort_by_key(|q| later.iter().any(|d| d.pool.contains(q)));
+        if candidates.len() < draw.count {
+            return Err((draw.tag.clone(), candidates.len()));
+        }
+        taken.extend(candidates.into_iter().take(draw.count));
+    }
+    Ok(taken)
+}
+
 /// The time a trainee gets: the limit stretched by their accommodation
 /// (percent, 100 = none), never past the exam's closing time.
 pub fn deadline(
@@ -805,6 +843,36 @@ mod tests {
         assert_eq!(percent(119, 200), 60);
         assert_eq!(percent(1, 3), 33);
         assert!(!passes(0, 0, 0));
+    }
+
+    #[test]
+    fn overlapping_tags_never_starve_each_other() {
+        let draw = |tag: &str, count, pool: &[i64]| Draw {
+            tag: tag.into(),
+            count,
+            pool: pool.to_vec(),
+        };
+        // Tag A has {1, 2}, tag B only {2}: B must get 2, A then gets 1,
+        // whatever order the candidates come in.
+        let draws = [draw("A", 1, &[1, 2]), draw("B", 1, &[2])];
+        for reverse in [false, true] {
+            let mut plan = plan_draw(&draws, |c| {
+                if reverse {
+                    c.reverse()
+                }
+            })
+            .unwrap();
+            plan.sort();
+            assert_eq!(plan, vec![1, 2]);
+        }
+        // Within a tag, questions no later tag needs go first.
+        let draws = [draw("A", 2, &[1, 2, 3]), draw("B", 1, &[1, 2, 3, 4])];
+        let plan = plan_draw(&draws, |_| {}).unwrap();
+        assert_eq!(plan.len(), 3);
+        assert_eq!(
+            plan_draw(&[draw("A", 3, &[1, 2])], |_| {}),
+            Err(("A".into(), 2))
+        );
     }
 
     #[test]

@@ -300,6 +300,8 @@ pub static TEXT: Text = Text {
     bank_row: "Row",
     bank_question: "Question",
     // Exams, attempts, grading (/exams, /teach/exams)
+    exam_not_saved: "Some answers are not saved: check your connection",
+    release_while_open: "The exam is still open: trainees who have finished will see the right answers, and those still to sit it could learn them.",
     exam_answers_withheld: "The questions, the right answers and the explanations are shown once you can no longer sit this exam again.",
     attempt_in_progress: "In progress",
     col_question: "Question",

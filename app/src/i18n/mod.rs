@@ -656,6 +656,8 @@ pub struct Text {
     pub bank_row: &'static str,
     pub bank_question: &'static str,
     // Exams, attempts, grading (/exams, /teach/exams)
+    pub exam_not_saved: &'static str,
+    pub release_while_open: &'static str,
     pub exam_answers_withheld: &'static str,
     pub attempt_in_progress: &'static str,
     pub col_question: &'static str,

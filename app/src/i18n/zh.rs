@@ -300,6 +300,8 @@ pub static TEXT: Text = Text {
     bank_row: "该行",
     bank_question: "题目",
     // Exams, attempts, grading (/exams, /teach/exams)
+    exam_not_saved: "有答案未能保存，请检查网络连接",
+    release_while_open: "考试尚未结束：已完成的学员将看到正确答案，尚未参加的学员可能因此得知答案。",
     exam_answers_withheld: "在您不能再次参加本考试后，才会显示题目、正确答案和解析。",
     attempt_in_progress: "作答中",
     col_question: "题目",

@@ -230,13 +230,16 @@ fn Sitting(paper: Paper) -> impl IntoView {
     let reload = expect_context::<Reload>();
     let attempt_id = paper.attempt_id;
     let remaining = RwSignal::new(paper.remaining_secs);
+    let asked = StoredValue::new(false);
     // The countdown runs in the browser only; the server keeps the real clock.
     Effect::new(move |_| {
         if let Ok(handle) = set_interval_with_handle(
             move || {
-                let left = remaining.get_untracked() - 1;
-                remaining.set(left.max(0));
-                if left == 0 {
+                let before = remaining.get_untracked();
+                remaining.set((before - 1).max(0));
+                // Once, when time runs out (also if it arrived at zero).
+                if before == 1 || (before <= 0 && !asked.get_value()) {
+                    asked.set_value(true);
                     reload.bump();
                 }
             },
@@ -263,6 +266,25 @@ fn Sitting(paper: Paper) -> impl IntoView {
             for saver in all.get_value() {
                 saver.flush(attempt_id, reload).await;
             }
+            // Never hand in over an answer the server has not got.
+            let unsaved = all.with_value(|savers| {
+                savers
+                    .iter()
+                    .filter_map(|s| match s.status.get_untracked() {
+                        SaveStatus::Failed(error)
+                            if s.latest.get_value() != s.saved.get_value() =>
+                        {
+                            Some(error)
+                        }
+                        _ => None,
+                    })
+                    .next()
+            });
+            if let Some(error) = unsaved {
+                submit_error.set(Some(error));
+                submitting.set(false);
+                return;
+            }
             match submit_attempt(attempt_id).await {
                 Ok(_) => reload.bump(),
                 Err(error) => {
@@ -272,13 +294,13 @@ fn Sitting(paper: Paper) -> impl IntoView {
             }
         });
     };
-    let unsaved = move || {
+    let failed = move || {
         all.with_value(|s| {
             s.iter()
-                .filter(|s| matches!(s.status.get(), SaveStatus::Saving | SaveStatus::Failed(_)))
-                .count()
+                .any(|s| matches!(s.status.get(), SaveStatus::Failed(_)))
         })
     };
+    let saving = move || all.with_value(|s| s.iter().any(|s| s.status.get() == SaveStatus::Saving));
     let total = paper.questions.len();
     view! {
         <div class="exam-bar" role="status">
@@ -286,7 +308,7 @@ fn Sitting(paper: Paper) -> impl IntoView {
                 {t.exam_time_left} " " <strong data-testid="time-left">{move || clock(remaining.get())}</strong>
             </span>
             <span class="save-state">
-                {move || if unsaved() > 0 { t.exam_saving } else { t.exam_all_saved }}
+                {move || if failed() { t.exam_not_saved } else if saving() { t.exam_saving } else { t.exam_all_saved }}
             </span>
         </div>
         <p class="muted">{lang.attempt_number(paper.number)} " · " {t.exam_autosave_hint}</p>
@@ -421,11 +443,23 @@ fn QuestionCard(
     }
 }
 
+/// The letter option `original` had on the trainee's paper (`order` lists
+/// the original indexes as shown; empty when unknown).
+fn shown_letter(order: &[u32], original: usize) -> char {
+    letter(
+        order
+            .iter()
+            .position(|&o| o as usize == original)
+            .unwrap_or(original),
+    )
+}
+
 /// A response as words: options by letter and text, true/false, or the text.
 pub fn describe_response(
     lang: Lang,
     kind: QuestionKind,
     options: &[Localized],
+    order: &[u32],
     response: &str,
 ) -> String {
     let t = lang.text();
@@ -438,7 +472,7 @@ pub fn describe_response(
             .filter_map(|p| p.trim().parse::<usize>().ok())
             .map(|i| {
                 let text = options.get(i).map(|o| o.get(lang)).unwrap_or_default();
-                format!("{}. {text}", letter(i))
+                format!("{}. {text}", shown_letter(order, i))
             })
             .collect::<Vec<_>>()
             .join("；"),
@@ -451,7 +485,7 @@ pub fn describe_response(
 }
 
 /// The key as words.
-pub fn describe_key(lang: Lang, key: &AnswerKey, options: &[Localized]) -> String {
+pub fn describe_key(lang: Lang, key: &AnswerKey, options: &[Localized], order: &[u32]) -> String {
     let t = lang.text();
     match key {
         AnswerKey::Choices(set) => set
@@ -461,7 +495,7 @@ pub fn describe_key(lang: Lang, key: &AnswerKey, options: &[Localized]) -> Strin
                     .get(i as usize)
                     .map(|o| o.get(lang))
                     .unwrap_or_default();
-                format!("{}. {text}", letter(i as usize))
+                format!("{}. {text}", shown_letter(order, i as usize))
             })
             .collect::<Vec<_>>()
             .join("；"),
@@ -511,8 +545,8 @@ fn ResultItemView(item: ResultItem) -> impl IntoView {
         .points
         .map(|p| format!("{p} / {}", item.max_points))
         .unwrap_or_else(|| t.exam_not_graded.to_owned());
-    let your = describe_response(lang, item.kind, &item.options, &item.response);
-    let key = describe_key(lang, &item.key, &item.options);
+    let your = describe_response(lang, item.kind, &item.options, &item.order, &item.response);
+    let key = describe_key(lang, &item.key, &item.options, &item.order);
     let explanation = item.explanation.get(lang).to_owned();
     view! {
         <li class="card exam-question" class:correct=full>

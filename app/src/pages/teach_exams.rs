@@ -49,6 +49,8 @@ pub fn ClassExamsPage() -> impl IntoView {
     let t = use_text();
     let class_id = id_param("id");
     let revision = RwSignal::new(0u32);
+    // Outside the reloaded part, so "saved" survives the reload it causes.
+    let created = RwSignal::new(false);
     let data = Resource::new(
         move || (class_id(), revision.get()),
         |(id, _)| list_class_exams(id),
@@ -56,7 +58,7 @@ pub fn ClassExamsPage() -> impl IntoView {
     view! {
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || data.get().map(|result| match result {
-                Ok(data) => view! { <ClassExamsView data revision/> }.into_any(),
+                Ok(data) => view! { <ClassExamsView data revision created/> }.into_any(),
                 Err(error) => view! { <ErrorPage error/> }.into_any(),
             })}
         </Transition>
@@ -64,7 +66,11 @@ pub fn ClassExamsPage() -> impl IntoView {
 }
 
 #[component]
-fn ClassExamsView(data: ClassExams, revision: RwSignal<u32>) -> impl IntoView {
+fn ClassExamsView(
+    data: ClassExams,
+    revision: RwSignal<u32>,
+    created: RwSignal<bool>,
+) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
     let class = data.class;
@@ -90,7 +96,7 @@ fn ClassExamsView(data: ClassExams, revision: RwSignal<u32>) -> impl IntoView {
             }
             .into_any()
         }}
-        <NewExamForm class_id=class.id bank=data.bank now=data.now revision open=empty/>
+        <NewExamForm class_id=class.id bank=data.bank now=data.now revision created open=empty/>
     }
 }
 
@@ -130,13 +136,13 @@ fn NewExamForm(
     bank: Vec<BankChoice>,
     now: i64,
     revision: RwSignal<u32>,
+    created: RwSignal<bool>,
     open: bool,
 ) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
     let create = ServerAction::<CreateExam>::new();
     let value = create.value();
-    let created = RwSignal::new(false);
     Effect::new(move |_| {
         if matches!(value.get(), Some(Ok(_))) {
             created.set(true);
@@ -243,7 +249,7 @@ pub fn ExamReportPage() -> impl IntoView {
                         <ClassTabs class_id=exam.class_id course_code=exam.course_code.clone()/>
                         <ExamFacts exam=exam.clone()/>
                         <p>{lang.attempt_counts(report.summary.in_progress, report.summary.awaiting_grading, report.summary.graded)}</p>
-                        <ReleaseForm exam=exam.clone() waiting=report.summary.awaiting_grading revision/>
+                        <ReleaseForm exam=exam.clone() waiting=report.summary.awaiting_grading open=report.now < exam.closes_at revision/>
                         <h2>{t.grading_queue}</h2>
                         <QuestionLinks exam_id=exam.id questions=report.questions.clone() current=None anonymous=false/>
                         <h2>{t.item_analysis}</h2>
@@ -296,7 +302,13 @@ fn ExamFacts(exam: ExamInfo) -> impl IntoView {
 }
 
 #[component]
-fn ReleaseForm(exam: ExamInfo, waiting: i64, revision: RwSignal<u32>) -> impl IntoView {
+fn ReleaseForm(
+    exam: ExamInfo,
+    waiting: i64,
+    /// Still open: releasing now lets finished trainees see the answers.
+    open: bool,
+    revision: RwSignal<u32>,
+) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
     let release = ServerAction::<ReleaseResults>::new();
@@ -315,6 +327,7 @@ fn ReleaseForm(exam: ExamInfo, waiting: i64, revision: RwSignal<u32>) -> impl In
             <section class="card">
                 <p>{t.release_hint}</p>
                 {(waiting > 0).then(|| view! { <p class="muted">{lang.still_waiting(waiting)}</p> })}
+                {open.then(|| view! { <p class="form-message warn" role="note">{t.release_while_open}</p> })}
                 <ActionForm action=release attr:class="inline-form">
                     <input type="hidden" name="exam_id" value=exam.id/>
                     <button type="submit" disabled=move || release.pending().get()>{t.release_results}</button>
@@ -382,15 +395,14 @@ pub fn GradingPage() -> impl IntoView {
     let query = use_query_map();
     let question = move || query.with(|q| q.get("question").and_then(|v| v.parse::<i64>().ok()));
     let anonymous = move || query.with(|q| q.get("anonymous").is_some_and(|v| v == "1"));
-    let revision = RwSignal::new(0u32);
     let data = Resource::new(
-        move || (exam_id(), question(), anonymous(), revision.get()),
-        |(id, question, anonymous, _)| answers_to_grade(id, question, anonymous),
+        move || (exam_id(), question(), anonymous()),
+        |(id, question, anonymous)| answers_to_grade(id, question, anonymous),
     );
     view! {
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || data.get().map(|result| match result {
-                Ok(queue) => view! { <GradingView queue anonymous=anonymous() revision/> }.into_any(),
+                Ok(queue) => view! { <GradingView queue anonymous=anonymous()/> }.into_any(),
                 Err(error) => view! { <ErrorPage error/> }.into_any(),
             })}
         </Transition>
@@ -398,7 +410,7 @@ pub fn GradingPage() -> impl IntoView {
 }
 
 #[component]
-fn GradingView(queue: GradingQueue, anonymous: bool, revision: RwSignal<u32>) -> impl IntoView {
+fn GradingView(queue: GradingQueue, anonymous: bool) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
     let exam = queue.exam.clone();
@@ -427,7 +439,7 @@ fn GradingView(queue: GradingQueue, anonymous: bool, revision: RwSignal<u32>) ->
         </p>
         <QuestionLinks exam_id=exam.id questions=queue.questions.clone() current anonymous/>
         {queue.question.clone().map(|q| {
-            let key = queue.key.clone().map(|k| describe_key(lang, &k, &[]));
+            let key = queue.key.clone().map(|k| describe_key(lang, &k, &[], &[]));
             view! {
                 <section class="card">
                     <h2>{q.prompt.get(lang).to_owned()}</h2>
@@ -440,7 +452,7 @@ fn GradingView(queue: GradingQueue, anonymous: bool, revision: RwSignal<u32>) ->
                     view! {
                         <div class="roster">
                             {queue.items.clone().into_iter().enumerate().map(|(i, item)| view! {
-                                <GradeCard item index=i + 1 max=q.points kind=q.kind revision/>
+                                <GradeCard item index=i + 1 max=q.points kind=q.kind/>
                             }).collect_view()}
                         </div>
                     }
@@ -452,20 +464,17 @@ fn GradingView(queue: GradingQueue, anonymous: bool, revision: RwSignal<u32>) ->
 }
 
 #[component]
-fn GradeCard(
-    item: QueueItem,
-    index: usize,
-    max: i64,
-    kind: QuestionKind,
-    revision: RwSignal<u32>,
-) -> impl IntoView {
+fn GradeCard(item: QueueItem, index: usize, max: i64, kind: QuestionKind) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
     let grade = ServerAction::<GradeAnswer>::new();
     let value = grade.value();
+    // Updated in place: reloading the queue would wipe what is being typed
+    // in the other cards.
+    let graded = RwSignal::new(item.points);
     Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(()))) {
-            revision.update(|n| *n += 1);
+        if let Some(Ok(points)) = value.get() {
+            graded.set(Some(points));
         }
     });
     let who = item
@@ -475,12 +484,12 @@ fn GradeCard(
     let prefix = format!("grade-{}-{}", item.attempt_id, item.question_id);
     let points_id = format!("{prefix}-points");
     let feedback_id = format!("{prefix}-feedback");
-    let response = describe_response(lang, kind, &[], &item.response);
+    let response = describe_response(lang, kind, &[], &[], &item.response);
     view! {
         <article class="card grade-card">
             <div class="roster-head">
                 <h3>{who}</h3>
-                {match item.points {
+                {move || match graded.get() {
                     Some(p) => view! { <span class="badge ok">{t.grading_graded} " " {p} " / " {max}</span> }.into_any(),
                     None => view! { <span class="badge warn">{t.grading_waiting}</span> }.into_any(),
                 }}
@@ -515,6 +524,7 @@ pub fn GradebookPage() -> impl IntoView {
     let t = use_text();
     let class_id = id_param("id");
     let revision = RwSignal::new(0u32);
+    let saved = RwSignal::new(false);
     let book = Resource::new(
         move || (class_id(), revision.get()),
         |(id, _)| class_gradebook(id),
@@ -522,7 +532,7 @@ pub fn GradebookPage() -> impl IntoView {
     view! {
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || book.get().map(|result| match result {
-                Ok(book) => view! { <GradebookView book revision/> }.into_any(),
+                Ok(book) => view! { <GradebookView book revision saved/> }.into_any(),
                 Err(error) => view! { <ErrorPage error/> }.into_any(),
             })}
         </Transition>
@@ -545,7 +555,7 @@ fn cell_text(cell: &GradeCell, lang: crate::i18n::Lang) -> (String, &'static str
 }
 
 #[component]
-fn GradebookView(book: Gradebook, revision: RwSignal<u32>) -> impl IntoView {
+fn GradebookView(book: Gradebook, revision: RwSignal<u32>, saved: RwSignal<bool>) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
     let class = book.class.clone();
@@ -558,7 +568,6 @@ fn GradebookView(book: Gradebook, revision: RwSignal<u32>) -> impl IntoView {
     let csv = format!("/teach/classes/{}/gradebook.csv", class.id);
     let over = ServerAction::<OverrideGrade>::new();
     let value = over.value();
-    let saved = RwSignal::new(false);
     Effect::new(move |_| {
         if matches!(value.get(), Some(Ok(()))) {
             saved.set(true);

@@ -261,8 +261,8 @@ fn knows(n: usize, i: usize, skill: i64) -> bool {
 }
 
 /// Has trainee number `n` sit exam `exam_id` at `started`: answers every
-/// question in `paper` (question id, index in [`BANK`]), and hands in after
-/// 40 minutes unless `hand_in` is false.
+/// question in `paper` (question id, index in [`BANK`]) a minute and a half
+/// apart, and hands in unless `hand_in` is false.
 #[allow(clippy::too_many_arguments)]
 async fn sit(
     conn: &mut SqliteConnection,
@@ -288,7 +288,8 @@ async fn sit(
             .map_err(|e| anyhow::anyhow!("saving a demo answer: {e:?}"))?;
     }
     if hand_in {
-        exams::submit_in(conn, trainee_id, attempt, started + 40 * 60)
+        // Two minutes after the last answer: well inside every demo time limit.
+        exams::submit_in(conn, trainee_id, attempt, at + 120)
             .await
             .map_err(|e| anyhow::anyhow!("handing in a demo attempt: {e:?}"))?;
     }
@@ -430,15 +431,16 @@ pub async fn load(
         &quiz_ids,
         now - DAY,
         now + 6 * DAY,
-        90,
+        180,
         2,
         now - 2 * DAY,
     )
     .await?;
     for (n, &id) in cohort[70..76].iter().enumerate() {
         let in_progress = n >= 3;
+        // In progress for two and a half hours after `academy demo`.
         let started = if in_progress {
-            now - 20 * 60
+            now - 15 * 60
         } else {
             now - DAY + 3600 * (n as i64 + 1)
         };

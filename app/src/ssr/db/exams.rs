@@ -154,15 +154,20 @@ impl AttemptRow {
         serde_json::from_str(&self.layout).map_err(|e| sqlx::Error::Decode(Box::new(e)))
     }
 
-    fn summary(&self) -> AttemptSummary {
+    /// The attempt as its trainee may see it: no score before release, and
+    /// while another attempt may start, no hint whether everything was
+    /// scored at hand-in (on a paper without essays that would tell which
+    /// short answers matched the key).
+    fn summary_for_trainee(&self, exam: &ExamRow, retry_possible: bool) -> AttemptSummary {
+        let released = exam.released_at.is_some();
         AttemptSummary {
             id: self.id,
             number: self.number,
-            state: self.state(),
+            state: masked_state(self.state(), released, retry_possible),
             started_at: self.started_at,
             submitted_at: self.submitted_at,
             closed_by: self.closed_by.clone(),
-            score: self.score,
+            score: self.score.filter(|_| released),
             max_points: self.max_points,
         }
     }
@@ -227,10 +232,15 @@ async fn score_attempt(
         .execute(&mut *conn)
         .await?;
     }
+    // Closed by the clock: it closed at the deadline, whenever the server
+    // noticed (after downtime the sweep may run late).
     sqlx::query(
-        "UPDATE attempts SET submitted_at = ?, closed_by = ?, state = 'awaiting_grading'
+        "UPDATE attempts SET submitted_at = CASE WHEN ? = 'deadline' THEN MIN(?, deadline_at) ELSE ? END,
+                closed_by = ?, state = 'awaiting_grading'
          WHERE id = ?",
     )
+    .bind(closed_by)
+    .bind(now)
     .bind(now)
     .bind(closed_by)
     .bind(attempt_id)
@@ -429,6 +439,19 @@ async fn approved_in(
     Ok(found.is_some())
 }
 
+fn masked_state(state: AttemptState, released: bool, retry_possible: bool) -> AttemptState {
+    if state == AttemptState::Graded && !released && retry_possible {
+        AttemptState::AwaitingGrading
+    } else {
+        state
+    }
+}
+
+/// Whether the trainee may still start another attempt (now or later).
+fn retry_possible(exam: &ExamRow, attempts: &[AttemptRow], now: i64) -> bool {
+    now < exam.closes_at && (attempts.len() as i64) < exam.attempts_allowed
+}
+
 /// Why a new attempt cannot start now, if it cannot.
 fn start_refusal(exam: &ExamRow, attempts: &[AttemptRow], now: i64) -> Option<Problem> {
     if attempts
@@ -483,7 +506,11 @@ fn standing(
             return (Standing::AwaitingGrading, None);
         }
         if exam.released_at.is_none() {
-            return (Standing::AwaitingRelease, None);
+            return if retry_possible(exam, attempts, now) {
+                (Standing::AwaitingGrading, None)
+            } else {
+                (Standing::AwaitingRelease, None)
+            };
         }
         let percent = override_percent
             .unwrap_or_else(|| exam::percent(counted.score.unwrap_or(0), counted.max_points));
@@ -594,7 +621,13 @@ pub async fn exam_for_trainee(
         standing,
         cannot_start: start_refusal(&exam, &attempts, now),
         exam: exam.info(),
-        attempts: attempts.iter().map(AttemptRow::summary).collect(),
+        attempts: {
+            let retry = retry_possible(&exam, &attempts, now);
+            attempts
+                .iter()
+                .map(|a| a.summary_for_trainee(&exam, retry))
+                .collect()
+        },
         paper,
         result,
         server_time: now,
@@ -663,7 +696,7 @@ async fn result(
     if counted.is_none() && override_row.is_none() {
         return Ok(None);
     }
-    let withheld = now < exam.closes_at && (attempts.len() as i64) < exam.attempts_allowed;
+    let withheld = retry_possible(exam, attempts, now);
     let mut items = Vec::new();
     if let (Some(counted), false) = (counted, withheld) {
         let answers: HashMap<i64, (String, Option<i64>, String)> =
@@ -690,6 +723,7 @@ async fn result(
                     .iter()
                     .map(|o| Localized::new(&o.zh, &o.en))
                     .collect(),
+                order: item.options.clone(),
                 key: q.key,
                 response,
                 points,
@@ -843,31 +877,28 @@ async fn draw(
                 .bind(exam.id)
                 .fetch_all(&mut *conn)
                 .await?;
-        let mut chosen: Vec<QuestionRow> = Vec::new();
-        let mut taken = std::collections::HashSet::new();
-        for (tag, count) in draws {
-            let mut pool: Vec<QuestionRow> = sqlx::query_as(&format!(
-                "SELECT {QUESTION_COLUMNS} FROM questions q
-                 WHERE q.course_id = ? AND q.retired = 0
-                   AND EXISTS (SELECT 1 FROM json_each(q.tags) WHERE json_each.value = ?)"
-            ))
-            .bind(exam.course_id)
-            .bind(&tag)
-            .fetch_all(&mut *conn)
-            .await?;
-            pool.retain(|q| !taken.contains(&q.id()));
-            if (pool.len() as i64) < count {
-                return Err(AppError::Conflict(Problem::NotEnoughQuestions {
-                    tag_available: pool.len() as u32,
-                }));
-            }
-            pool.shuffle(&mut rand::thread_rng());
-            for q in pool.into_iter().take(count as usize) {
-                taken.insert(q.id());
-                chosen.push(q);
-            }
-        }
-        chosen
+        let bank: Vec<QuestionRow> = sqlx::query_as(&format!(
+            "SELECT {QUESTION_COLUMNS} FROM questions q WHERE q.course_id = ? AND q.retired = 0"
+        ))
+        .bind(exam.course_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let stored = bank
+            .into_iter()
+            .map(QuestionRow::into_stored)
+            .collect::<Result<Vec<_>, _>>()?;
+        let plan = exam::plan_draw(&draws_of(&stored, &draws), |c| {
+            c.shuffle(&mut rand::thread_rng())
+        })
+        .map_err(|(_, left)| {
+            AppError::Conflict(Problem::NotEnoughQuestions {
+                tag_available: left as u32,
+            })
+        })?;
+        return Ok(plan
+            .iter()
+            .filter_map(|id| stored.iter().find(|q| q.id == *id).cloned())
+            .collect());
     };
     let questions = rows
         .into_iter()
@@ -877,6 +908,22 @@ async fn draw(
         return Err(AppError::Conflict(Problem::NoQuestions));
     }
     Ok(questions)
+}
+
+/// Each `(tag, count)` with the live bank questions carrying the tag.
+fn draws_of(bank: &[StoredQuestion], draws: &[(String, i64)]) -> Vec<exam::Draw> {
+    draws
+        .iter()
+        .map(|(tag, count)| exam::Draw {
+            tag: tag.clone(),
+            count: (*count).max(0) as usize,
+            pool: bank
+                .iter()
+                .filter(|q| !q.retired && q.question.tags.contains(tag))
+                .map(|q| q.id)
+                .collect(),
+        })
+        .collect()
 }
 
 /// The trainee's own open attempt, closed first if its time is up.
@@ -978,29 +1025,39 @@ pub async fn submit_in(
         .await?
         .filter(|a| a.trainee_id == trainee_id)
         .ok_or(AppError::NotFound)?;
+    let exam = exam_row(tx, attempt.exam_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     // Submitting twice (two tabs, a double click, a retry) counts once.
-    if attempt.state() != AttemptState::InProgress {
-        return Ok(attempt.state());
-    }
-    let closed_by = if now >= attempt.deadline_at {
-        "deadline"
+    let state = if attempt.state() != AttemptState::InProgress {
+        attempt.state()
     } else {
-        "trainee"
+        let closed_by = if now >= attempt.deadline_at {
+            "deadline"
+        } else {
+            "trainee"
+        };
+        let state = score_attempt(tx, attempt_id, closed_by, now).await?;
+        audit::record(
+            tx,
+            audit::Event {
+                actor_id: Some(trainee_id),
+                action: "submit_attempt",
+                subject: format!("attempt:{attempt_id}"),
+                detail: serde_json::json!({ "exam": attempt.exam_id, "state": state.as_str(), "closed_by": closed_by }),
+                ip: None,
+            },
+            now,
+        )
+        .await?;
+        state
     };
-    let state = score_attempt(tx, attempt_id, closed_by, now).await?;
-    audit::record(
-        tx,
-        audit::Event {
-            actor_id: Some(trainee_id),
-            action: "submit_attempt",
-            subject: format!("attempt:{attempt_id}"),
-            detail: serde_json::json!({ "exam": attempt.exam_id, "state": state.as_str(), "closed_by": closed_by }),
-            ip: None,
-        },
-        now,
-    )
-    .await?;
-    Ok(state)
+    let attempts = attempts_of(tx, exam.id, trainee_id).await?;
+    Ok(masked_state(
+        state,
+        exam.released_at.is_some(),
+        retry_possible(&exam, &attempts, now),
+    ))
 }
 
 // ---------------------------------------------------------------- instructors
@@ -1111,19 +1168,14 @@ pub async fn create_in(
         errors.add("questions", Problem::NotInList);
     }
     if let Some(draws) = &draws {
-        for (tag, count) in draws {
-            let available = bank
-                .iter()
-                .filter(|q| !q.retired && q.question.tags.contains(tag))
-                .count();
-            if (available as i64) < *count {
-                errors.add(
-                    "draws",
-                    Problem::NotEnoughQuestions {
-                        tag_available: available as u32,
-                    },
-                );
-            }
+        // The same plan a sitting makes, so an exam that saves can be sat.
+        if let Err((_, left)) = exam::plan_draw(&draws_of(&bank, draws), |_| {}) {
+            errors.add(
+                "draws",
+                Problem::NotEnoughQuestions {
+                    tag_available: left as u32,
+                },
+            );
         }
     }
     errors.clone().into_result()?;
@@ -1337,7 +1389,7 @@ async fn counted_attempts(
         .collect())
 }
 
-pub async fn overview(pool: &SqlitePool, exam_id: i64) -> Result<ExamOverview, AppError> {
+pub async fn overview(pool: &SqlitePool, exam_id: i64, now: i64) -> Result<ExamOverview, AppError> {
     let mut conn = pool.acquire().await?;
     let exam = exam_row(&mut conn, exam_id)
         .await?
@@ -1381,6 +1433,7 @@ pub async fn overview(pool: &SqlitePool, exam_id: i64) -> Result<ExamOverview, A
         summary,
         questions,
         items,
+        now,
     })
 }
 
@@ -1452,9 +1505,9 @@ pub async fn grade(
     points: &str,
     feedback: &str,
     now: i64,
-) -> Result<(), AppError> {
+) -> Result<i64, AppError> {
     let mut tx = db.begin_write().await?;
-    grade_in(
+    let points = grade_in(
         &mut tx,
         actor_id,
         attempt_id,
@@ -1465,7 +1518,7 @@ pub async fn grade(
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(points)
 }
 
 pub async fn grade_in(
@@ -1476,7 +1529,7 @@ pub async fn grade_in(
     points: &str,
     feedback: &str,
     now: i64,
-) -> Result<(), AppError> {
+) -> Result<i64, AppError> {
     let attempt = attempt_row(tx, attempt_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -1532,7 +1585,7 @@ pub async fn grade_in(
         now,
     )
     .await?;
-    Ok(())
+    Ok(points)
 }
 
 pub async fn release(
@@ -1740,11 +1793,15 @@ pub async fn set_extra_time(
 ) -> Result<(), AppError> {
     let percent = parse_count(percent, 100, 300).map_err(|p| AppError::field("percent", p))?;
     let mut tx = db.begin_write().await?;
-    let trainee_id: i64 = sqlx::query_scalar("SELECT trainee_id FROM enrolments WHERE id = ?")
-        .bind(enrolment_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    // Only for a trainee who sits this class's exams: the setting follows
+    // them into every class, so an applicant's teacher may not set it.
+    let trainee_id: i64 = sqlx::query_scalar(
+        "SELECT trainee_id FROM enrolments WHERE id = ? AND state IN ('approved', 'completed')",
+    )
+    .bind(enrolment_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::Conflict(Problem::TransitionNotAllowed))?;
     if percent == 100 {
         sqlx::query("DELETE FROM accommodations WHERE trainee_id = ?")
             .bind(trainee_id)

@@ -36,10 +36,6 @@ pub(super) const QUESTION_COLUMNS: &str = "q.id, q.course_id, q.kind, q.prompt_z
      q.options, q.answer_key, q.points, q.tags, q.explanation_zh, q.explanation_en, q.retired";
 
 impl QuestionRow {
-    pub(super) fn id(&self) -> i64 {
-        self.id
-    }
-
     /// The stored JSON columns were written by this code from checked
     /// values, so unreadable JSON is a damaged database: an error, not a panic.
     pub(super) fn into_stored(self) -> Result<StoredQuestion, sqlx::Error> {
