@@ -61,6 +61,7 @@ pub enum Problem {
     ResultsNotReleased,
     NotGradable,
     DrawInvalid,
+    CertificateNumberInvalid,
 }
 
 /// Field name → problem, in the order the form shows its fields.

@@ -110,7 +110,7 @@ pub fn parse_count(input: &str, min: i64, max: i64) -> Result<i64, Problem> {
     }
 }
 
-fn days_in_month(year: i64, month: i64) -> i64 {
+pub fn days_in_month(year: i64, month: i64) -> i64 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,

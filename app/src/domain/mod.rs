@@ -3,6 +3,7 @@
 pub mod account;
 pub mod bank;
 pub mod catalogue;
+pub mod certificate;
 pub mod csv;
 pub mod email;
 pub mod enrolment;

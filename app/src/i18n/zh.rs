@@ -455,6 +455,7 @@ fn problem_text(problem: Problem) -> String {
         Problem::ResultsNotReleased => "成绩尚未发布。".into(),
         Problem::NotGradable => "此答案无需评分。".into(),
         Problem::DrawInvalid => "每行写一个“标签：题数”，每个标签只写一次，例如 审核：5。".into(),
+        Problem::CertificateNumberInvalid => "请输入证书编号，例如 CPA-2000-00070。".into(),
         Problem::CannotChangeOwnAccount => "不能对自己的账户执行此操作。".into(),
     }
 }
