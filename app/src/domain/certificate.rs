@@ -50,7 +50,9 @@ impl CertificateNumber {
         }
         Ok(CertificateNumber {
             prefix: prefix.to_owned(),
-            year: year.parse().map_err(|_| Problem::CertificateNumberInvalid)?,
+            year: year
+                .parse()
+                .map_err(|_| Problem::CertificateNumberInvalid)?,
             sequence,
         })
     }
@@ -242,7 +244,11 @@ pub fn expiry(issued_on: &str, months: i64) -> Option<String> {
     let (year, month, day) = if day > 1 {
         (year, month, day - 1)
     } else if month > 1 {
-        (year, month - 1, super::catalogue::days_in_month(year, month - 1))
+        (
+            year,
+            month - 1,
+            super::catalogue::days_in_month(year, month - 1),
+        )
     } else {
         (year - 1, 12, 31)
     };
@@ -260,11 +266,29 @@ mod tests {
         assert_eq!(n.to_string(), "CPA-2000-00070");
         assert_eq!(CertificateNumber::parse(" cpa-2000-00070 ").unwrap(), n);
         assert_eq!(CertificateNumber::parse("ＣＰＡ－2000－00070").unwrap(), n);
-        assert_eq!(CertificateNumber::parse("ＣＰＡ-２０００-００070").unwrap(), n);
-        for bad in ["", "CPA-2000", "CPA-00-00070", "CPA-2000-70", "CPA-2000-00000", "1PA-2000-00001", "CPA-2000-0007x"] {
-            assert_eq!(CertificateNumber::parse(bad), Err(Problem::CertificateNumberInvalid), "{bad}");
+        assert_eq!(
+            CertificateNumber::parse("ＣＰＡ-２０００-００070").unwrap(),
+            n
+        );
+        for bad in [
+            "",
+            "CPA-2000",
+            "CPA-00-00070",
+            "CPA-2000-70",
+            "CPA-2000-00000",
+            "1PA-2000-00001",
+            "CPA-2000-0007x",
+        ] {
+            assert_eq!(
+                CertificateNumber::parse(bad),
+                Err(Problem::CertificateNumberInvalid),
+                "{bad}"
+            );
         }
-        assert_eq!(CertificateNumber::new("EIA", 1999, 123_456).to_string(), "EIA-1999-123456");
+        assert_eq!(
+            CertificateNumber::new("EIA", 1999, 123_456).to_string(),
+            "EIA-1999-123456"
+        );
     }
 
     proptest! {
@@ -321,12 +345,30 @@ mod tests {
     fn expiry_is_a_date_not_a_job() {
         use Status::*;
         assert_eq!(shown_status(Valid, "2003-05-20", None, "2003-05-20"), Valid);
-        assert_eq!(shown_status(Valid, "2003-05-20", None, "2003-05-21"), Expired);
-        assert_eq!(shown_status(Suspended, "2030-01-01", Some("2026-12-31"), "2026-12-31"), Suspended);
-        assert_eq!(shown_status(Suspended, "2030-01-01", Some("2026-12-31"), "2027-01-01"), Valid);
-        assert_eq!(shown_status(Suspended, "2030-01-01", None, "2029-01-01"), Suspended);
-        assert_eq!(shown_status(Revoked, "2000-01-01", None, "2026-01-01"), Revoked);
-        assert_eq!(shown_status(Superseded, "2030-01-01", None, "2026-01-01"), Superseded);
+        assert_eq!(
+            shown_status(Valid, "2003-05-20", None, "2003-05-21"),
+            Expired
+        );
+        assert_eq!(
+            shown_status(Suspended, "2030-01-01", Some("2026-12-31"), "2026-12-31"),
+            Suspended
+        );
+        assert_eq!(
+            shown_status(Suspended, "2030-01-01", Some("2026-12-31"), "2027-01-01"),
+            Valid
+        );
+        assert_eq!(
+            shown_status(Suspended, "2030-01-01", None, "2029-01-01"),
+            Suspended
+        );
+        assert_eq!(
+            shown_status(Revoked, "2000-01-01", None, "2026-01-01"),
+            Revoked
+        );
+        assert_eq!(
+            shown_status(Superseded, "2030-01-01", None, "2026-01-01"),
+            Superseded
+        );
     }
 
     #[test]
@@ -347,13 +389,26 @@ mod tests {
             already_certified: false,
         };
         assert_eq!(eligibility(ok), Ok(()));
-        assert_eq!(eligibility(Evidence { passed_exam: None, ..ok }), Ok(()));
         assert_eq!(
-            eligibility(Evidence { completed: false, passed_exam: Some(false), ..ok }),
+            eligibility(Evidence {
+                passed_exam: None,
+                ..ok
+            }),
+            Ok(())
+        );
+        assert_eq!(
+            eligibility(Evidence {
+                completed: false,
+                passed_exam: Some(false),
+                ..ok
+            }),
             Err(vec![NotCompleted, ExamNotPassed])
         );
         assert_eq!(
-            eligibility(Evidence { already_certified: true, ..ok }),
+            eligibility(Evidence {
+                already_certified: true,
+                ..ok
+            }),
             Err(vec![AlreadyCertified])
         );
     }

@@ -5,5 +5,6 @@ pub mod auth;
 pub mod context;
 pub mod db;
 pub mod passwords;
+pub mod signing;
 
 pub use context::{respond, AppState, Settings};
