@@ -1852,3 +1852,28 @@ pub async fn waiting_answers(
     .fetch_all(conn)
     .await
 }
+
+/// Whether `trainee_id` has a released pass in any exam of `class_id` (their
+/// counted result, or one set by hand): the exam requirement of a
+/// certificate.
+pub async fn passed_in_class(
+    conn: &mut SqliteConnection,
+    class_id: i64,
+    trainee_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let exams: Vec<ExamRow> = sqlx::query_as(&format!(
+        "{EXAM_SELECT} WHERE x.class_id = ? AND x.released_at IS NOT NULL"
+    ))
+    .bind(class_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for exam in exams {
+        let attempts = attempts_of(conn, exam.id, trainee_id).await?;
+        let override_percent = override_of(conn, exam.id, trainee_id).await?.map(|o| o.0);
+        if standing(&exam, &attempts, override_percent, now).0 == Standing::Passed {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}

@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod catalogue;
+pub mod certificates;
 pub mod enrolments;
 pub mod exams;
 pub mod meta;
