@@ -1,4 +1,4 @@
-//! The command line: `academy serve | migrate | create-admin | demo`.
+//! The command line: `academy serve | migrate | create-admin | demo | verify`.
 
 use crate::config::{Config, ENV_HELP};
 use anyhow::{bail, Context};
@@ -31,6 +31,13 @@ enum Command {
     },
     /// Load the demo world (demo accounts and data); does nothing if loaded.
     Demo,
+    /// Check a signed certificate credential (JSON) offline: the signature,
+    /// that this issuer's key made it, and its validity dates. Exits 1 if
+    /// any check fails.
+    Verify {
+        /// The credential file.
+        file: std::path::PathBuf,
+    },
 }
 
 pub async fn run() -> anyhow::Result<()> {
@@ -51,7 +58,76 @@ pub async fn run() -> anyhow::Result<()> {
             println!("{report}");
             Ok(())
         }
+        Command::Verify { file } => {
+            let report = verify_file(&config, &file, time::OffsetDateTime::now_utc())?;
+            println!("{}", report.text);
+            if report.passed {
+                Ok(())
+            } else {
+                std::process::exit(1)
+            }
+        }
     }
+}
+
+/// What `academy verify` found, as it prints it.
+pub struct VerifyReport {
+    pub passed: bool,
+    pub text: String,
+}
+
+/// Checks the credential in `file` against the configured issuer key (the
+/// same file the server signs with) at `now`.
+pub fn verify_file(
+    config: &Config,
+    file: &std::path::Path,
+    now: time::OffsetDateTime,
+) -> anyhow::Result<VerifyReport> {
+    use app::ssr::credentials::{self, Issuer};
+    use app::ssr::signing::IssuerKey;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let Ok(credential) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Ok(VerifyReport {
+            passed: false,
+            text: format!("{}: not JSON — not a credential", file.display()),
+        });
+    };
+    if !config.issuer_key.exists() {
+        bail!(
+            "no issuer key at {} (set ACADEMY_ISSUER_KEY to the key the server signs with)",
+            config.issuer_key.display()
+        );
+    }
+    let key = IssuerKey::load_or_create(&config.issuer_key)?;
+    let issuer = Issuer::new(key, &config.public_url, "Academy");
+    let check = credentials::check(&credential, &issuer, now);
+    let line = |name: &str, result: &Result<(), String>| match result {
+        Ok(()) => format!("  {name:<11} ok"),
+        Err(why) => format!("  {name:<11} FAILED: {why}"),
+    };
+    let number = credential["credentialSubject"]["identifier"][0]["identityHash"]
+        .as_str()
+        .unwrap_or("?");
+    let holder = credential["credentialSubject"]["name"]
+        .as_str()
+        .unwrap_or("?");
+    let text = [
+        format!("{} — {number}, {holder}", file.display()),
+        line("signature", &check.signature),
+        line("issuer key", &check.issuer_key),
+        line("dates", &check.dates),
+        if check.passed() {
+            "VALID credential".to_owned()
+        } else {
+            "NOT a valid credential".to_owned()
+        },
+    ]
+    .join("\n");
+    Ok(VerifyReport {
+        passed: check.passed(),
+        text,
+    })
 }
 
 async fn open(config: &Config) -> anyhow::Result<Db> {

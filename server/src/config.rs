@@ -17,6 +17,10 @@ Environment variables (all optional):
   ACADEMY_HASH_CONCURRENCY password hashes computed at once    [default: number of CPUs]
   ACADEMY_LOG              log filter (tracing syntax)         [default: info]
   ACADEMY_ADMIN_PASSWORD   password for `create-admin` (else read from stdin)
+  ACADEMY_ISSUER_KEY       Ed25519 seed (base64) that signs certificates; created on first start
+                           [default: issuer-ed25519.key beside the database]
+  ACADEMY_PUBLIC_URL       the address the public reaches, for did:web and verification links
+                           [default: http:// + ACADEMY_ADDR]
   LEPTOS_SITE_ROOT         the built site (JS, wasm, CSS)      [default: ../site beside the binary, else target/site]";
 
 #[derive(Debug, Clone)]
@@ -29,6 +33,20 @@ pub struct Config {
     pub db_readers: u32,
     pub hash_concurrency: usize,
     pub site_root: PathBuf,
+    pub issuer_key: PathBuf,
+    pub public_url: String,
+}
+
+/// The issuer key's default place: beside the database file.
+fn key_beside(database_url: &str) -> PathBuf {
+    let path = database_url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    std::path::Path::new(path)
+        .parent()
+        .map(|dir| dir.join("issuer-ed25519.key"))
+        .unwrap_or_else(|| PathBuf::from("issuer-ed25519.key"))
 }
 
 fn var(name: &str) -> Option<String> {
@@ -78,11 +96,16 @@ impl Config {
         let cpus = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
+        let database_url = var("ACADEMY_DATABASE_URL").unwrap_or_else(|| "data/academy.db".into());
         Ok(Config {
             addr: addr.parse().with_context(|| {
                 format!("ACADEMY_ADDR={addr:?} is not an address like 127.0.0.1:3000")
             })?,
-            database_url: var("ACADEMY_DATABASE_URL").unwrap_or_else(|| "data/academy.db".into()),
+            issuer_key: var("ACADEMY_ISSUER_KEY")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| key_beside(&database_url)),
+            public_url: var("ACADEMY_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}")),
+            database_url,
             secure_cookies: flag("ACADEMY_SECURE_COOKIES")?,
             session_days: number("ACADEMY_SESSION_DAYS", 14)?,
             trust_proxy: flag("ACADEMY_TRUST_PROXY")?,
@@ -96,6 +119,8 @@ impl Config {
     pub fn for_tests(database_url: String) -> Self {
         Config {
             addr: "127.0.0.1:0".parse().expect("valid address"),
+            issuer_key: key_beside(&database_url),
+            public_url: "http://127.0.0.1".into(),
             database_url,
             secure_cookies: false,
             session_days: 14,

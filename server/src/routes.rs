@@ -44,8 +44,12 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
     leptos_options.site_addr = config.addr;
     leptos_options.site_root = config.site_root.to_string_lossy().into_owned().into();
 
+    let key = app::ssr::signing::IssuerKey::load_or_create(&config.issuer_key)
+        .context("reading or creating the issuer key")?;
+    let issuer = app::ssr::credentials::Issuer::new(key, &config.public_url, "Academy");
     Ok(AppState {
         leptos_options,
+        issuer: Arc::new(issuer),
         db,
         hasher: Hasher::new(config.hash_concurrency),
         settings: Arc::new(Settings {
@@ -62,6 +66,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/lang", post(switch_language))
+        .route("/.well-known/did.json", get(did_document))
         .route("/teach/classes/{id}/roster.csv", get(roster_csv))
         .route("/teach/classes/{id}/gradebook.csv", get(gradebook_csv))
         .route("/teach/courses/{code}/questions.csv", get(bank_csv))
@@ -182,6 +187,15 @@ async fn switch_language(
 }
 
 /// The roster of a class as CSV, for the class's instructors and administrators.
+/// The issuer's DID document: the public key certificates are signed with.
+async fn did_document(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/did+json")],
+        state.issuer.did_document().to_string(),
+    )
+        .into_response()
+}
+
 /// A download refused: the status of the error and its words.
 fn refusal(error: &app::error::AppError) -> Response {
     let status =

@@ -241,3 +241,63 @@ async fn a_type_that_requires_an_exam_refuses_those_without_a_released_pass() {
     .unwrap_err();
     assert_eq!(refused[0].shortfalls, vec![Shortfall::ExamNotPassed]);
 }
+
+#[tokio::test]
+async fn academy_verify_accepts_a_signed_credential_and_rejects_a_tampered_one() {
+    use app::ssr::credentials::{self, CertificateFacts};
+    let dir = tempfile::tempdir().unwrap();
+    let config =
+        server::Config::for_tests(dir.path().join("academy.db").to_string_lossy().into_owned());
+    // Starting the server creates the issuer key beside the database.
+    let state = server::build_state(&config).await.unwrap();
+    assert!(config.issuer_key.exists());
+    let did = state.issuer.did_document();
+    assert!(did["verificationMethod"][0]["publicKeyMultibase"]
+        .as_str()
+        .unwrap()
+        .starts_with("z6Mk"));
+
+    let facts = CertificateFacts {
+        number: "CPA-2000-00070",
+        holder_name: "李晓梅",
+        type_name: ("清洁生产审核员", "Cleaner Production Auditor"),
+        centre_name: ("国家清洁生产中心", "National Cleaner Production Centre"),
+        issued_on: "2000-05-21",
+        expires_on: "2099-05-20",
+        verify_url: "http://127.0.0.1/verify/CPA-2000-00070",
+        status_url: "http://127.0.0.1/api/v1/certificates/CPA-2000-00070",
+    };
+    let signed = credentials::sign(
+        &state.issuer,
+        &credentials::credential(&state.issuer, &facts),
+        "2000-05-21T09:00:00+08:00",
+    )
+    .unwrap();
+    let good = dir.path().join("good.json");
+    std::fs::write(&good, serde_json::to_string_pretty(&signed).unwrap()).unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let report = server::cli::verify_file(&config, &good, now).unwrap();
+    assert!(report.passed, "{}", report.text);
+    assert!(report.text.contains("CPA-2000-00070"));
+
+    let tampered = dir.path().join("tampered.json");
+    let text = serde_json::to_string_pretty(&signed)
+        .unwrap()
+        .replace("李晓梅", "李晓海");
+    std::fs::write(&tampered, text).unwrap();
+    let report = server::cli::verify_file(&config, &tampered, now).unwrap();
+    assert!(!report.passed);
+    assert!(
+        report.text.contains("signature   FAILED"),
+        "{}",
+        report.text
+    );
+
+    let garbage = dir.path().join("garbage.json");
+    std::fs::write(&garbage, "{not json").unwrap();
+    assert!(
+        !server::cli::verify_file(&config, &garbage, now)
+            .unwrap()
+            .passed
+    );
+}

@@ -42,6 +42,8 @@ pub struct AppState {
     pub db: Db,
     pub hasher: Hasher,
     pub settings: Arc<Settings>,
+    /// The key and identity certificates are signed with.
+    pub issuer: Arc<crate::ssr::credentials::Issuer>,
 }
 
 /// Where server functions are mounted (the `#[server]` default).

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod context;
+pub mod credentials;
 pub mod db;
 pub mod passwords;
 pub mod signing;

@@ -1,0 +1,247 @@
+//! The issuer's identity (`did:web`) and certificates as Open Badges 3.0
+//! Verifiable Credentials, signed with an `eddsa-jcs-2022` proof.
+
+use super::signing::{self, IssuerKey, SigningError};
+use serde_json::{json, Value};
+
+/// Who signs: the key, and the DID and verification method that name it.
+pub struct Issuer {
+    pub key: IssuerKey,
+    /// `did:web:…` for the public address.
+    pub did: String,
+    pub name: String,
+}
+
+impl Issuer {
+    pub fn new(key: IssuerKey, public_url: &str, name: &str) -> Self {
+        Issuer {
+            key,
+            did: did_web(public_url),
+            name: name.to_owned(),
+        }
+    }
+
+    pub fn verification_method(&self) -> String {
+        format!("{}#key-1", self.did)
+    }
+
+    /// The DID document served at `/.well-known/did.json`.
+    pub fn did_document(&self) -> Value {
+        let method = self.verification_method();
+        json!({
+            "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+            "id": self.did,
+            "verificationMethod": [{
+                "id": method,
+                "type": "Multikey",
+                "controller": self.did,
+                "publicKeyMultibase": self.key.public_multibase(),
+            }],
+            "assertionMethod": [method],
+        })
+    }
+}
+
+/// `did:web` for an origin: the host, a port as `%3A`, path segments as `:`.
+pub fn did_web(public_url: &str) -> String {
+    let rest = public_url
+        .trim()
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
+    let mut parts = rest.split('/');
+    let host = parts.next().unwrap_or_default().replace(':', "%3A");
+    let path: Vec<&str> = parts.filter(|p| !p.is_empty()).collect();
+    if path.is_empty() {
+        format!("did:web:{host}")
+    } else {
+        format!("did:web:{host}:{}", path.join(":"))
+    }
+}
+
+/// What a credential states about one certificate.
+pub struct CertificateFacts<'a> {
+    pub number: &'a str,
+    pub holder_name: &'a str,
+    pub type_name: (&'a str, &'a str),
+    pub centre_name: (&'a str, &'a str),
+    pub issued_on: &'a str,
+    pub expires_on: &'a str,
+    /// The public page of the certificate (`/verify/{number}`).
+    pub verify_url: &'a str,
+    /// Where the current status is answered (`/api/v1/certificates/{number}`).
+    pub status_url: &'a str,
+}
+
+/// The unsigned Open Badges 3.0 credential for a certificate.
+pub fn credential(issuer: &Issuer, facts: &CertificateFacts<'_>) -> Value {
+    json!({
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+        ],
+        "id": facts.verify_url,
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": { "id": issuer.did, "type": ["Profile"], "name": issuer.name },
+        "name": format!("{} / {}", facts.type_name.0, facts.type_name.1),
+        "validFrom": format!("{}T00:00:00+08:00", facts.issued_on),
+        "validUntil": format!("{}T23:59:59+08:00", facts.expires_on),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "name": facts.holder_name,
+            "identifier": [{
+                "type": "IdentityObject",
+                "identityHash": facts.number,
+                "identityType": "identifier",
+                "hashed": false
+            }],
+            "achievement": {
+                "id": facts.verify_url,
+                "type": ["Achievement"],
+                "achievementType": "Certificate",
+                "name": facts.type_name.1,
+                "description": format!("{} — {}", facts.type_name.0, facts.centre_name.0),
+                "criteria": { "narrative": format!("Issued by {}", facts.centre_name.1) }
+            }
+        },
+        "credentialStatus": {
+            "id": facts.status_url,
+            "type": "AcademyCertificateStatus"
+        }
+    })
+}
+
+/// Signs a credential with the issuer's key at `created` (RFC 3339).
+pub fn sign(issuer: &Issuer, credential: &Value, created: &str) -> Result<Value, SigningError> {
+    issuer
+        .key
+        .sign(credential, &issuer.verification_method(), created)
+}
+
+/// What an offline check of a credential found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub signature: Result<(), String>,
+    pub issuer_key: Result<(), String>,
+    pub dates: Result<(), String>,
+}
+
+impl Check {
+    pub fn passed(&self) -> bool {
+        self.signature.is_ok() && self.issuer_key.is_ok() && self.dates.is_ok()
+    }
+}
+
+/// Checks a signed credential offline against the issuer's public key:
+/// the proof, that the proof names this issuer's key, and that `now`
+/// (RFC 3339, compared as an instant) lies in the validity period.
+pub fn check(signed: &Value, issuer: &Issuer, now: time::OffsetDateTime) -> Check {
+    let signature = signing::verify(signed, &issuer.key.public()).map_err(|e| e.to_string());
+    let issuer_key = match &signature {
+        Ok((method, _)) if *method == issuer.verification_method() => Ok(()),
+        Ok((method, _)) => Err(format!(
+            "signed by {method}, not {}",
+            issuer.verification_method()
+        )),
+        Err(_) => Err("not signed by this issuer's key".to_owned()),
+    };
+    let instant = |field: &str| {
+        signed.get(field).and_then(Value::as_str).and_then(|t| {
+            time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+        })
+    };
+    let dates = match (instant("validFrom"), instant("validUntil")) {
+        (Some(from), _) if now < from => Err(format!("not valid before {from}")),
+        (Some(_), Some(until)) if now > until => Err(format!("expired at {until}")),
+        (Some(_), _) => Ok(()),
+        (None, _) => Err("no readable validFrom".to_owned()),
+    };
+    Check {
+        signature: signature.map(|_| ()),
+        issuer_key,
+        dates,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn issuer() -> Issuer {
+        Issuer::new(
+            IssuerKey::from_seed([9; 32]),
+            "https://academy.example.cn:8443/",
+            "国家清洁生产中心",
+        )
+    }
+
+    fn facts() -> CertificateFacts<'static> {
+        CertificateFacts {
+            number: "CPA-2000-00070",
+            holder_name: "李晓梅",
+            type_name: ("清洁生产审核员", "Cleaner Production Auditor"),
+            centre_name: ("国家清洁生产中心", "National Cleaner Production Centre"),
+            issued_on: "2000-05-21",
+            expires_on: "2003-05-20",
+            verify_url: "https://academy.example.cn:8443/verify/CPA-2000-00070",
+            status_url: "https://academy.example.cn:8443/api/v1/certificates/CPA-2000-00070",
+        }
+    }
+
+    fn at(text: &str) -> time::OffsetDateTime {
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).unwrap()
+    }
+
+    #[test]
+    fn did_web_names_host_port_and_path() {
+        assert_eq!(
+            did_web("https://academy.example.cn"),
+            "did:web:academy.example.cn"
+        );
+        assert_eq!(
+            did_web("http://127.0.0.1:3000/"),
+            "did:web:127.0.0.1%3A3000"
+        );
+        assert_eq!(
+            did_web("https://example.cn/ncpc/academy"),
+            "did:web:example.cn:ncpc:academy"
+        );
+        let document = issuer().did_document();
+        assert_eq!(document["id"], "did:web:academy.example.cn%3A8443");
+        assert_eq!(
+            document["assertionMethod"][0],
+            "did:web:academy.example.cn%3A8443#key-1"
+        );
+    }
+
+    #[test]
+    fn a_signed_certificate_checks_out_offline_within_its_dates() {
+        let issuer = issuer();
+        let signed = sign(
+            &issuer,
+            &credential(&issuer, &facts()),
+            "2000-05-21T09:00:00+08:00",
+        )
+        .unwrap();
+        let ok = check(&signed, &issuer, at("2001-01-01T00:00:00Z"));
+        assert!(ok.passed(), "{ok:?}");
+        let late = check(&signed, &issuer, at("2003-05-21T00:00:00+08:00"));
+        assert!(late.signature.is_ok() && late.dates.is_err());
+        let early = check(&signed, &issuer, at("2000-05-20T00:00:00+08:00"));
+        assert!(early.dates.is_err());
+
+        let mut tampered = signed.clone();
+        tampered["validUntil"] = "2099-12-31T23:59:59+08:00".into();
+        let bad = check(&tampered, &issuer, at("2001-01-01T00:00:00Z"));
+        assert!(bad.signature.is_err() && !bad.passed());
+
+        let stranger = Issuer::new(
+            IssuerKey::from_seed([1; 32]),
+            "https://academy.example.cn:8443/",
+            "x",
+        );
+        assert!(check(&signed, &stranger, at("2001-01-01T00:00:00Z"))
+            .issuer_key
+            .is_err());
+    }
+}
