@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod public_api;
 pub mod routes;
 pub mod telemetry;
 

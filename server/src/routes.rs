@@ -67,6 +67,12 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/lang", post(switch_language))
         .route("/.well-known/did.json", get(did_document))
+        .route("/api/v1/openapi.json", get(crate::public_api::openapi))
+        .route("/api/v1/certificates/{number}", get(crate::public_api::certificate))
+        .route(
+            "/api/v1/certificates/{number}/credential",
+            get(crate::public_api::credential),
+        )
         .route("/teach/classes/{id}/roster.csv", get(roster_csv))
         .route("/teach/classes/{id}/gradebook.csv", get(gradebook_csv))
         .route("/teach/courses/{code}/questions.csv", get(bank_csv))
@@ -85,6 +91,7 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(malformed_calls_are_bad_requests))
+        .layer(axum::Extension(crate::public_api::RateLimit::default()))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(panic_response))

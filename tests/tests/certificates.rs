@@ -301,3 +301,263 @@ async fn academy_verify_accepts_a_signed_credential_and_rejects_a_tampered_one()
             .passed
     );
 }
+
+#[tokio::test]
+async fn the_public_api_shows_status_history_and_a_signed_credential_and_is_rate_limited() {
+    use app::domain::certificate::Change;
+    use app::ssr::db::certificates::ChangeRequest;
+    let app = spawn_app().await;
+    let (class_id, kind, trainees, admin) = completed_class(&app, "PUB", 2, false).await;
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    let issued = certificates::issue_in(
+        &mut tx,
+        &kind,
+        class_id,
+        &trainees,
+        "2025-06-01",
+        admin,
+        None,
+        db::now(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    tx.commit().await.unwrap();
+    let number = issued[0].number.to_string();
+    let client = app.client();
+    let get = |path: String| {
+        let client = client.clone();
+        let url = app.url(&path);
+        async move { client.get(url).send().await.unwrap() }
+    };
+
+    let found: serde_json::Value = get(format!("/api/v1/certificates/{number}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["status"], "valid");
+    assert_eq!(found["found"], true);
+    let keys: BTreeSet<&str> = found
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        BTreeSet::from([
+            "centre_name",
+            "credential",
+            "expires_on",
+            "found",
+            "history",
+            "holder_name",
+            "issued_on",
+            "number",
+            "renews",
+            "status",
+            "superseded_by",
+            "suspended_until",
+            "type_name",
+        ]),
+        "nothing private: no email, no organisation"
+    );
+
+    // Suspension shows in the JSON, with its reason in the history.
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    let request = ChangeRequest {
+        change: Change::Suspend,
+        reason: "审核报告抽查不合格",
+        until: Some("2099-12-31"),
+        corrected_name: None,
+        renewed_on: None,
+    };
+    certificates::change_in(
+        &mut tx,
+        issued[0].certificate_id,
+        &request,
+        admin,
+        "2026-11-29",
+        db::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let found: serde_json::Value = get(format!("/api/v1/certificates/{}", number.to_lowercase()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["status"], "suspended");
+    assert_eq!(found["history"][1]["action"], "suspended");
+    assert_eq!(found["history"][1]["reason"], "审核报告抽查不合格");
+
+    // The credential is signed, verifies, and points at the live status.
+    let signed: serde_json::Value = get(format!("/api/v1/certificates/{number}/credential"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let check =
+        app::ssr::credentials::check(&signed, &app.state.issuer, time::OffsetDateTime::now_utc());
+    assert!(check.passed(), "{check:?}");
+    assert!(signed["credentialStatus"]["id"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("/api/v1/certificates/{number}")));
+
+    // Unknown or malformed numbers: "no such certificate", not an error page.
+    for missing in ["PUB-2025-09999", "nonsense"] {
+        let response = get(format!("/api/v1/certificates/{missing}")).await;
+        assert_eq!(response.status(), reqwest::StatusCode::NOT_FOUND);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["message"], "no such certificate");
+    }
+    let openapi: serde_json::Value = get("/api/v1/openapi.json".into())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(openapi["paths"]["/api/v1/certificates/{number}"].is_object());
+
+    // Per address, at most 60 a minute (a minute boundary may reset once).
+    let mut refused = 0;
+    for _ in 0..130 {
+        if get(format!("/api/v1/certificates/{number}")).await.status()
+            == reqwest::StatusCode::TOO_MANY_REQUESTS
+        {
+            refused += 1;
+        }
+    }
+    assert!(refused >= 10, "{refused} refused");
+}
+
+#[tokio::test]
+async fn corrections_and_renewals_make_new_records_and_revocation_is_final() {
+    use app::domain::certificate::Change;
+    use app::ssr::db::certificates::ChangeRequest;
+    let app = spawn_app().await;
+    let (class_id, kind, trainees, admin) = completed_class(&app, "LIFE", 1, false).await;
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    let issued = certificates::issue_in(
+        &mut tx,
+        &kind,
+        class_id,
+        &trainees,
+        "2020-01-10",
+        admin,
+        None,
+        db::now(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let old = issued[0].certificate_id;
+    let change =
+        |change, name: Option<&'static str>, renewed: Option<&'static str>| ChangeRequest {
+            change,
+            reason: "依申请",
+            until: None,
+            corrected_name: name,
+            renewed_on: renewed,
+        };
+    // Expired on its date, no job needed: renewal makes a linked record.
+    let renewed = certificates::change_in(
+        &mut tx,
+        old,
+        &change(Change::Renew, None, Some("2023-01-10")),
+        admin,
+        "2023-02-01",
+        db::now(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(renewed.number.to_string(), "LIFE-2023-00001");
+    let row = certificates::by_id(&mut tx, renewed.certificate_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (row.renews_id, row.expires_on.as_str()),
+        (Some(old), "2026-01-09")
+    );
+
+    // A correction supersedes; the old number points to the new one.
+    let corrected = certificates::change_in(
+        &mut tx,
+        renewed.certificate_id,
+        &change(Change::Correct, Some("李晓梅"), None),
+        admin,
+        "2024-01-01",
+        db::now(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let public = certificates::public(&mut tx, "LIFE-2023-00001", "2024-01-01")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(public.status, "superseded");
+    assert_eq!(
+        public.superseded_by.as_deref(),
+        Some(corrected.number.to_string().as_str())
+    );
+    let fresh = certificates::public(&mut tx, &corrected.number.to_string(), "2024-01-01")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (fresh.holder_name.as_str(), fresh.status.as_str()),
+        ("李晓梅", "valid")
+    );
+
+    // A reason is required, and revocation is final.
+    let mut no_reason = change(Change::Revoke, None, None);
+    no_reason.reason = " ";
+    assert!(certificates::change_in(
+        &mut tx,
+        corrected.certificate_id,
+        &no_reason,
+        admin,
+        "2024-01-01",
+        db::now()
+    )
+    .await
+    .is_err());
+    certificates::change_in(
+        &mut tx,
+        corrected.certificate_id,
+        &change(Change::Revoke, None, None),
+        admin,
+        "2024-01-01",
+        db::now(),
+    )
+    .await
+    .unwrap();
+    let again = certificates::change_in(
+        &mut tx,
+        corrected.certificate_id,
+        &change(Change::Reinstate, None, None),
+        admin,
+        "2024-01-02",
+        db::now(),
+    )
+    .await;
+    assert!(matches!(again, Err(app::error::AppError::Conflict(_))));
+    let public = certificates::public(&mut tx, &corrected.number.to_string(), "2024-01-02")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(public.status, "revoked");
+    assert_eq!(
+        public
+            .history
+            .iter()
+            .map(|h| h.action.as_str())
+            .collect::<Vec<_>>(),
+        ["issued", "revoked"]
+    );
+}

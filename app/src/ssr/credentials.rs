@@ -10,6 +10,8 @@ pub struct Issuer {
     /// `did:web:…` for the public address.
     pub did: String,
     pub name: String,
+    /// Where the public reaches this server, without a trailing slash.
+    pub public_url: String,
 }
 
 impl Issuer {
@@ -18,6 +20,7 @@ impl Issuer {
             key,
             did: did_web(public_url),
             name: name.to_owned(),
+            public_url: public_url.trim().trim_end_matches('/').to_owned(),
         }
     }
 

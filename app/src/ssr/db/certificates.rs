@@ -230,3 +230,291 @@ pub async fn issue_in(
     .await?;
     Ok(Ok(issued))
 }
+
+#[derive(Debug, Clone, FromRow)]
+pub struct CertificateRow {
+    pub id: i64,
+    pub number: String,
+    pub type_id: i64,
+    pub holder_id: i64,
+    pub holder_name: String,
+    pub class_id: Option<i64>,
+    pub centre_id: i64,
+    pub issued_on: String,
+    pub expires_on: String,
+    pub status: String,
+    pub suspended_until: Option<String>,
+    pub renews_id: Option<i64>,
+    pub superseded_by: Option<i64>,
+}
+
+const CERTIFICATE_COLUMNS: &str = "id, number, type_id, holder_id, holder_name, class_id, \
+     centre_id, issued_on, expires_on, status, suspended_until, renews_id, superseded_by";
+
+impl CertificateRow {
+    /// The status shown on `today` (YYYY-MM-DD).
+    pub fn shown(&self, today: &str) -> certificate::Status {
+        let stored =
+            certificate::Status::parse(&self.status).unwrap_or(certificate::Status::Revoked);
+        certificate::shown_status(
+            stored,
+            &self.expires_on,
+            self.suspended_until.as_deref(),
+            today,
+        )
+    }
+}
+
+pub async fn by_number(
+    conn: &mut SqliteConnection,
+    number: &str,
+) -> Result<Option<CertificateRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE number = ?"
+    ))
+    .bind(number)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn by_id(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<CertificateRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// A change to a certificate, as an administrator asks for it.
+pub struct ChangeRequest<'a> {
+    pub change: certificate::Change,
+    pub reason: &'a str,
+    /// Suspension: the last day (YYYY-MM-DD), or until further notice.
+    pub until: Option<&'a str>,
+    /// Correction: the holder's name as it should read.
+    pub corrected_name: Option<&'a str>,
+    /// Renewal: the first day of the new validity period.
+    pub renewed_on: Option<&'a str>,
+}
+
+/// Applies a lifecycle change in the caller's write transaction and records
+/// it in the history; a renewal or a correction creates (and returns) the
+/// new record. Refused changes write nothing.
+pub async fn change_in(
+    conn: &mut SqliteConnection,
+    certificate_id: i64,
+    request: &ChangeRequest<'_>,
+    actor_id: i64,
+    today: &str,
+    now: i64,
+) -> Result<Option<Issued>, AppError> {
+    use certificate::Change;
+    let row = by_id(conn, certificate_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let next = certificate::apply(row.shown(today), request.change).map_err(AppError::Conflict)?;
+    if request.reason.trim().is_empty() {
+        return Err(AppError::field("reason", crate::error::Problem::Required));
+    }
+    let mut created = None;
+    match request.change {
+        Change::Suspend | Change::Reinstate | Change::Revoke => {
+            sqlx::query("UPDATE certificates SET status = ?, suspended_until = ? WHERE id = ?")
+                .bind(next.as_str())
+                .bind(request.until.filter(|_| request.change == Change::Suspend))
+                .bind(certificate_id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Change::Renew | Change::Correct => {
+            let kind = certificate_type(conn, row.type_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let (issued_on, expires_on, name) = if request.change == Change::Renew {
+                let from = request.renewed_on.unwrap_or(today);
+                let until = certificate::expiry(from, kind.validity_months).ok_or_else(|| {
+                    AppError::field("renewed_on", crate::error::Problem::DateInvalid)
+                })?;
+                (from.to_owned(), until, row.holder_name.clone())
+            } else {
+                let name = request
+                    .corrected_name
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .ok_or_else(|| {
+                        AppError::field("corrected_name", crate::error::Problem::Required)
+                    })?;
+                (
+                    row.issued_on.clone(),
+                    row.expires_on.clone(),
+                    name.to_owned(),
+                )
+            };
+            let year: i64 = issued_on.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+            let number = next_number(conn, &kind.prefix, year).await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO certificates (number, type_id, holder_id, holder_name, class_id, centre_id,
+                                           issued_on, expires_on, status, renews_id, decided_by, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?) RETURNING id",
+            )
+            .bind(number.to_string())
+            .bind(row.type_id)
+            .bind(row.holder_id)
+            .bind(&name)
+            .bind(row.class_id)
+            .bind(row.centre_id)
+            .bind(&issued_on)
+            .bind(&expires_on)
+            .bind((request.change == Change::Renew).then_some(certificate_id))
+            .bind(actor_id)
+            .bind(now)
+            .fetch_one(&mut *conn)
+            .await?;
+            if request.change == Change::Correct {
+                sqlx::query(
+                    "UPDATE certificates SET status = 'superseded', superseded_by = ? WHERE id = ?",
+                )
+                .bind(id)
+                .bind(certificate_id)
+                .execute(&mut *conn)
+                .await?;
+            }
+            sqlx::query(
+                "INSERT INTO certificate_events (certificate_id, action, reason, actor_id, at)
+                 VALUES (?, 'issued', ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(format!("{} {}", request.change.as_str(), row.number))
+            .bind(actor_id)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+            created = Some(Issued {
+                holder_id: row.holder_id,
+                certificate_id: id,
+                number,
+            });
+        }
+    }
+    let action = match request.change {
+        Change::Suspend => "suspended",
+        Change::Reinstate => "reinstated",
+        Change::Revoke => "revoked",
+        Change::Renew => "renewed",
+        Change::Correct => "corrected",
+    };
+    sqlx::query(
+        "INSERT INTO certificate_events (certificate_id, action, reason, until, actor_id, at)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(certificate_id)
+    .bind(action)
+    .bind(request.reason.trim())
+    .bind(request.until.filter(|_| request.change == Change::Suspend))
+    .bind(actor_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    audit::record(
+        conn,
+        audit::Event {
+            actor_id: Some(actor_id),
+            action: "change_certificate",
+            subject: format!("certificate:{certificate_id}"),
+            detail: serde_json::json!({
+                "change": request.change.as_str(),
+                "reason": request.reason,
+                "new": created.as_ref().map(|c| c.number.to_string()),
+            }),
+            ip: None,
+        },
+        now,
+    )
+    .await?;
+    Ok(created)
+}
+
+/// One entry of a certificate's public history.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct HistoryEntry {
+    pub action: String,
+    pub reason: String,
+    pub until: Option<String>,
+    pub at: i64,
+}
+
+pub async fn history(
+    conn: &mut SqliteConnection,
+    certificate_id: i64,
+) -> Result<Vec<HistoryEntry>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT action, reason, until, at FROM certificate_events WHERE certificate_id = ? ORDER BY id",
+    )
+    .bind(certificate_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// What the public may know of a certificate: nothing private (no email,
+/// no organisation).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PublicCertificate {
+    pub number: String,
+    pub status: String,
+    pub holder_name: String,
+    pub type_name: crate::api::catalogue::Localized,
+    pub centre_name: crate::api::catalogue::Localized,
+    pub issued_on: String,
+    pub expires_on: String,
+    pub suspended_until: Option<String>,
+    /// The corrected record that replaces this one.
+    pub superseded_by: Option<String>,
+    /// The certificate this one renews.
+    pub renews: Option<String>,
+    pub history: Vec<HistoryEntry>,
+}
+
+pub async fn public(
+    conn: &mut SqliteConnection,
+    number: &str,
+    today: &str,
+) -> Result<Option<PublicCertificate>, sqlx::Error> {
+    let Some(row) = by_number(conn, number).await? else {
+        return Ok(None);
+    };
+    let (type_zh, type_en, centre_zh, centre_en): (String, String, String, String) =
+        sqlx::query_as(
+            "SELECT t.name_zh, t.name_en, c.name_zh, c.name_en
+             FROM certificate_types t, centres c WHERE t.id = ? AND c.id = ?",
+        )
+        .bind(row.type_id)
+        .bind(row.centre_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let superseded_by = match row.superseded_by {
+        Some(id) => by_id(conn, id).await?.map(|r| r.number),
+        None => None,
+    };
+    let renews = match row.renews_id {
+        Some(id) => by_id(conn, id).await?.map(|r| r.number),
+        None => None,
+    };
+    let history = history(conn, row.id).await?;
+    Ok(Some(PublicCertificate {
+        number: row.number.clone(),
+        status: row.shown(today).as_str().to_owned(),
+        holder_name: row.holder_name.clone(),
+        type_name: crate::api::catalogue::Localized::new(type_zh, type_en),
+        centre_name: crate::api::catalogue::Localized::new(centre_zh, centre_en),
+        issued_on: row.issued_on.clone(),
+        expires_on: row.expires_on.clone(),
+        suspended_until: row.suspended_until.clone(),
+        superseded_by,
+        renews,
+        history,
+    }))
+}

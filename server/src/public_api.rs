@@ -1,0 +1,281 @@
+//! The public certificate API: `GET /api/v1/certificates/{number}` (JSON),
+//! `…/credential` (the signed credential) and `/api/v1/openapi.json`.
+//! No login; rate limited per address; an unknown number is a plain
+//! "no such certificate", never an error page.
+
+use app::ssr::credentials::{self, CertificateFacts};
+use app::ssr::db::{self, certificates};
+use app::ssr::AppState;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+
+/// Requests one address may make per minute.
+pub const PER_MINUTE: u32 = 60;
+
+/// A fixed one-minute window per address, kept in memory: enough to stop a
+/// script from walking the number space, and forgotten on restart.
+#[derive(Clone, Default)]
+pub struct RateLimit {
+    windows: Arc<Mutex<HashMap<IpAddr, (i64, u32)>>>,
+}
+
+impl RateLimit {
+    /// Seconds to wait, if `address` has used up this minute.
+    fn check(&self, address: IpAddr, now: i64) -> Option<i64> {
+        let minute = now / 60;
+        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        // Forget past minutes now and then so the map stays small.
+        if windows.len() > 10_000 {
+            windows.retain(|_, (m, _)| *m == minute);
+        }
+        let entry = windows.entry(address).or_insert((minute, 0));
+        if entry.0 != minute {
+            *entry = (minute, 0);
+        }
+        entry.1 += 1;
+        (entry.1 > PER_MINUTE).then(|| 60 - now % 60)
+    }
+}
+
+/// The caller's address: the socket's, or behind a trusted proxy the first
+/// `X-Forwarded-For` entry.
+fn caller(state: &AppState, headers: &HeaderMap, socket: Option<SocketAddr>) -> Option<IpAddr> {
+    if state.settings.trust_proxy {
+        if let Some(ip) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok())
+        {
+            return Some(ip);
+        }
+    }
+    socket.map(|s| s.ip())
+}
+
+fn json(status: StatusCode, body: serde_json::Value) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn not_found() -> Response {
+    json(
+        StatusCode::NOT_FOUND,
+        serde_json::json!({ "found": false, "message": "no such certificate" }),
+    )
+}
+
+fn today() -> String {
+    let now = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8));
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.year(),
+        u8::from(now.month()),
+        now.day()
+    )
+}
+
+/// Refuses the request if its address has used up the minute.
+fn limited(
+    state: &AppState,
+    limit: &RateLimit,
+    headers: &HeaderMap,
+    socket: Option<SocketAddr>,
+) -> Option<Response> {
+    let address = caller(state, headers, socket)?;
+    let wait = limit.check(address, db::now())?;
+    let mut response = json(
+        StatusCode::TOO_MANY_REQUESTS,
+        serde_json::json!({ "message": "too many requests", "retry_after_secs": wait }),
+    );
+    if let Ok(value) = wait.to_string().parse() {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    Some(response)
+}
+
+pub async fn certificate(
+    State(state): State<AppState>,
+    Extension(limit): Extension<RateLimit>,
+    Path(number): Path<String>,
+    request: axum::extract::Request,
+) -> Response {
+    let socket = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    if let Some(refused) = limited(&state, &limit, request.headers(), socket) {
+        return refused;
+    }
+    let Ok(number) = app::domain::certificate::CertificateNumber::parse(&number) else {
+        return not_found();
+    };
+    let found = async {
+        let mut conn = state.db.reader.acquire().await?;
+        certificates::public(&mut conn, &number.to_string(), &today()).await
+    }
+    .await;
+    match found {
+        Ok(Some(public)) => {
+            let mut body = serde_json::to_value(&public).unwrap_or_default();
+            if let Some(object) = body.as_object_mut() {
+                object.insert("found".into(), true.into());
+                object.insert(
+                    "credential".into(),
+                    format!("/api/v1/certificates/{}/credential", public.number).into(),
+                );
+            }
+            json(StatusCode::OK, body)
+        }
+        Ok(None) => not_found(),
+        Err(error) => {
+            tracing::error!(%error, "reading a certificate");
+            json(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                serde_json::json!({ "message": "internal error" }),
+            )
+        }
+    }
+}
+
+pub async fn credential(
+    State(state): State<AppState>,
+    Extension(limit): Extension<RateLimit>,
+    Path(number): Path<String>,
+    request: axum::extract::Request,
+) -> Response {
+    let socket = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    if let Some(refused) = limited(&state, &limit, request.headers(), socket) {
+        return refused;
+    }
+    let Ok(number) = app::domain::certificate::CertificateNumber::parse(&number) else {
+        return not_found();
+    };
+    let found = async {
+        let mut conn = state.db.reader.acquire().await?;
+        certificates::public(&mut conn, &number.to_string(), &today()).await
+    }
+    .await;
+    let public = match found {
+        Ok(Some(public)) => public,
+        Ok(None) => return not_found(),
+        Err(error) => {
+            tracing::error!(%error, "reading a certificate");
+            return json(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                serde_json::json!({ "message": "internal error" }),
+            );
+        }
+    };
+    let base = &state.issuer.public_url;
+    let verify_url = format!("{base}/verify/{}", public.number);
+    let status_url = format!("{base}/api/v1/certificates/{}", public.number);
+    let facts = CertificateFacts {
+        number: &public.number,
+        holder_name: &public.holder_name,
+        type_name: (&public.type_name.zh, &public.type_name.en),
+        centre_name: (&public.centre_name.zh, &public.centre_name.en),
+        issued_on: &public.issued_on,
+        expires_on: &public.expires_on,
+        verify_url: &verify_url,
+        status_url: &status_url,
+    };
+    let unsigned = credentials::credential(&state.issuer, &facts);
+    // Signed as of the issue date: Ed25519 is deterministic, so the same
+    // certificate always yields the same credential; its status is answered
+    // live at credentialStatus.
+    match credentials::sign(
+        &state.issuer,
+        &unsigned,
+        &format!("{}T09:00:00+08:00", public.issued_on),
+    ) {
+        Ok(signed) => json(StatusCode::OK, signed),
+        Err(error) => {
+            tracing::error!(%error, "signing a credential");
+            json(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                serde_json::json!({ "message": "internal error" }),
+            )
+        }
+    }
+}
+
+pub async fn openapi() -> Response {
+    json(StatusCode::OK, openapi_document())
+}
+
+/// The OpenAPI 3.1 description of the public API.
+pub fn openapi_document() -> serde_json::Value {
+    let number = serde_json::json!({
+        "name": "number", "in": "path", "required": true,
+        "schema": { "type": "string", "pattern": "^[A-Z][A-Z0-9]{1,9}-[0-9]{4}-[0-9]{5,9}$" },
+        "example": "CPA-2000-00070"
+    });
+    let missing = serde_json::json!({ "description": "No such certificate: {\"found\": false, \"message\": \"no such certificate\"}" });
+    let limited = serde_json::json!({ "description": "Rate limited; see Retry-After" });
+    serde_json::json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Academy certificate verification",
+            "version": "1",
+            "description": "Public, no login. Rate limited to 60 requests per minute per address."
+        },
+        "paths": {
+            "/api/v1/certificates/{number}": { "get": {
+                "summary": "A certificate's public record and status history",
+                "parameters": [number.clone()],
+                "responses": {
+                    "200": { "description": "Found", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Certificate" } } } },
+                    "404": missing.clone(), "429": limited.clone()
+                }
+            }},
+            "/api/v1/certificates/{number}/credential": { "get": {
+                "summary": "The signed Open Badges 3.0 credential (eddsa-jcs-2022 Data Integrity proof)",
+                "parameters": [number],
+                "responses": {
+                    "200": { "description": "The credential", "content": { "application/json": {} } },
+                    "404": missing, "429": limited
+                }
+            }}
+        },
+        "components": { "schemas": { "Certificate": {
+            "type": "object",
+            "required": ["found", "number", "status", "holder_name", "issued_on", "expires_on", "history"],
+            "properties": {
+                "found": { "type": "boolean" },
+                "number": { "type": "string" },
+                "status": { "enum": ["valid", "suspended", "revoked", "superseded", "expired"] },
+                "holder_name": { "type": "string" },
+                "type_name": { "$ref": "#/components/schemas/Localized" },
+                "centre_name": { "$ref": "#/components/schemas/Localized" },
+                "issued_on": { "type": "string", "format": "date" },
+                "expires_on": { "type": "string", "format": "date" },
+                "suspended_until": { "type": ["string", "null"], "format": "date" },
+                "superseded_by": { "type": ["string", "null"] },
+                "renews": { "type": ["string", "null"] },
+                "credential": { "type": "string" },
+                "history": { "type": "array", "items": { "type": "object", "properties": {
+                    "action": { "enum": ["issued", "suspended", "reinstated", "revoked", "renewed", "corrected"] },
+                    "reason": { "type": "string" },
+                    "until": { "type": ["string", "null"], "format": "date" },
+                    "at": { "type": "integer", "description": "Unix seconds" }
+                }}}
+            }
+        }, "Localized": { "type": "object", "properties": { "zh": { "type": "string" }, "en": { "type": "string" } } } } }
+    })
+}
