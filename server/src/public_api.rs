@@ -106,6 +106,42 @@ fn limited(
     Some(response)
 }
 
+fn internal() -> Response {
+    json(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        serde_json::json!({ "message": "internal error" }),
+    )
+}
+
+/// The public record behind `number`, or the answer to give instead: rate
+/// limited, no such certificate, or an internal error (logged).
+async fn lookup(
+    state: &AppState,
+    limit: &RateLimit,
+    number: &str,
+    headers: &HeaderMap,
+    socket: Option<SocketAddr>,
+) -> Result<certificates::PublicCertificate, Response> {
+    if let Some(refused) = limited(state, limit, headers, socket) {
+        return Err(refused);
+    }
+    let number =
+        app::domain::certificate::CertificateNumber::parse(number).map_err(|_| not_found())?;
+    let found = async {
+        let mut conn = state.db.reader.acquire().await?;
+        certificates::public(&mut conn, &number.to_string(), &today()).await
+    }
+    .await;
+    match found {
+        Ok(Some(public)) => Ok(public),
+        Ok(None) => Err(not_found()),
+        Err(error) => {
+            tracing::error!(%error, "reading a certificate");
+            Err(internal())
+        }
+    }
+}
+
 pub async fn certificate(
     State(state): State<AppState>,
     Extension(limit): Extension<RateLimit>,
@@ -116,38 +152,19 @@ pub async fn certificate(
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
-    if let Some(refused) = limited(&state, &limit, request.headers(), socket) {
-        return refused;
-    }
-    let Ok(number) = app::domain::certificate::CertificateNumber::parse(&number) else {
-        return not_found();
+    let public = match lookup(&state, &limit, &number, request.headers(), socket).await {
+        Ok(public) => public,
+        Err(answer) => return answer,
     };
-    let found = async {
-        let mut conn = state.db.reader.acquire().await?;
-        certificates::public(&mut conn, &number.to_string(), &today()).await
+    let mut body = serde_json::to_value(&public).unwrap_or_default();
+    if let Some(object) = body.as_object_mut() {
+        object.insert("found".into(), true.into());
+        object.insert(
+            "credential".into(),
+            format!("/api/v1/certificates/{}/credential", public.number).into(),
+        );
     }
-    .await;
-    match found {
-        Ok(Some(public)) => {
-            let mut body = serde_json::to_value(&public).unwrap_or_default();
-            if let Some(object) = body.as_object_mut() {
-                object.insert("found".into(), true.into());
-                object.insert(
-                    "credential".into(),
-                    format!("/api/v1/certificates/{}/credential", public.number).into(),
-                );
-            }
-            json(StatusCode::OK, body)
-        }
-        Ok(None) => not_found(),
-        Err(error) => {
-            tracing::error!(%error, "reading a certificate");
-            json(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                serde_json::json!({ "message": "internal error" }),
-            )
-        }
-    }
+    json(StatusCode::OK, body)
 }
 
 pub async fn credential(
@@ -160,27 +177,9 @@ pub async fn credential(
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
-    if let Some(refused) = limited(&state, &limit, request.headers(), socket) {
-        return refused;
-    }
-    let Ok(number) = app::domain::certificate::CertificateNumber::parse(&number) else {
-        return not_found();
-    };
-    let found = async {
-        let mut conn = state.db.reader.acquire().await?;
-        certificates::public(&mut conn, &number.to_string(), &today()).await
-    }
-    .await;
-    let public = match found {
-        Ok(Some(public)) => public,
-        Ok(None) => return not_found(),
-        Err(error) => {
-            tracing::error!(%error, "reading a certificate");
-            return json(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                serde_json::json!({ "message": "internal error" }),
-            );
-        }
+    let public = match lookup(&state, &limit, &number, request.headers(), socket).await {
+        Ok(public) => public,
+        Err(answer) => return answer,
     };
     let base = &state.issuer.public_url;
     let verify_url = format!("{base}/verify/{}", public.number);
@@ -207,10 +206,7 @@ pub async fn credential(
         Ok(signed) => json(StatusCode::OK, signed),
         Err(error) => {
             tracing::error!(%error, "signing a credential");
-            json(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                serde_json::json!({ "message": "internal error" }),
-            )
+            internal()
         }
     }
 }
