@@ -62,6 +62,7 @@ pub enum Problem {
     NotGradable,
     DrawInvalid,
     CertificateNumberInvalid,
+    DeciderTaughtClass,
 }
 
 /// Field name → problem, in the order the form shows its fields.

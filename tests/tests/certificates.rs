@@ -561,3 +561,31 @@ async fn corrections_and_renewals_make_new_records_and_revocation_is_final() {
         ["issued", "revoked"]
     );
 }
+
+#[tokio::test]
+async fn an_administrator_who_taught_the_class_cannot_decide_its_certificates() {
+    let app = spawn_app().await;
+    let (class_id, kind, trainees, admin) = completed_class(&app, "ISO", 1, false).await;
+    app.assign_instructor(class_id, admin).await;
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    let refused = certificates::issue_in(
+        &mut tx,
+        &kind,
+        class_id,
+        &trainees,
+        "2001-03-01",
+        admin,
+        None,
+        db::now(),
+    )
+    .await;
+    assert_eq!(
+        refused.unwrap_err(),
+        app::error::AppError::Conflict(app::error::Problem::DeciderTaughtClass)
+    );
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM certificates")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+}

@@ -454,6 +454,7 @@ fn problem_text(problem: Problem) -> String {
         Problem::NotGradable => "This answer is not waiting for a grade.".into(),
         Problem::DrawInvalid => "Write one \"tag: number\" per line, each tag once, e.g. audit: 5.".into(),
         Problem::CertificateNumberInvalid => "Enter a certificate number like CPA-2000-00070.".into(),
+        Problem::DeciderTaughtClass => "You taught this class, so another administrator must decide its certificates (ISO/IEC 17024 keeps training and certification apart).".into(),
         Problem::CannotChangeOwnAccount => "You cannot do this to your own account.".into(),
     }
 }

@@ -456,6 +456,7 @@ fn problem_text(problem: Problem) -> String {
         Problem::NotGradable => "此答案无需评分。".into(),
         Problem::DrawInvalid => "每行写一个“标签：题数”，每个标签只写一次，例如 审核：5。".into(),
         Problem::CertificateNumberInvalid => "请输入证书编号，例如 CPA-2000-00070。".into(),
+        Problem::DeciderTaughtClass => "您讲授过本班，须由其他管理员作出发证决定（ISO/IEC 17024 要求培训与认证分离）。".into(),
         Problem::CannotChangeOwnAccount => "不能对自己的账户执行此操作。".into(),
     }
 }

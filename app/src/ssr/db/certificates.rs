@@ -150,6 +150,20 @@ pub async fn issue_in(
     ip: Option<String>,
     now: i64,
 ) -> Result<Result<Vec<Issued>, Vec<Refused>>, AppError> {
+    // ISO/IEC 17024 keeps training and certification apart: whoever taught
+    // the class may not decide who from it is certified.
+    let taught: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM class_instructors WHERE class_id = ? AND instructor_id = ?",
+    )
+    .bind(class_id)
+    .bind(decided_by)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if taught.is_some() {
+        return Err(AppError::Conflict(
+            crate::error::Problem::DeciderTaughtClass,
+        ));
+    }
     let mut refused = Vec::new();
     for &holder in holders {
         if let Err(shortfalls) =
