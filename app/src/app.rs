@@ -78,6 +78,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/teach/exams/:id") view=pages::teach_exams::ExamReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/teach/exams/:id/grade") view=pages::teach_exams::GradingPage ssr=SsrMode::Async/>
                     <Route path=path!("/exams/:id") view=pages::exam::ExamPage ssr=SsrMode::Async/>
+                    <Route path=path!("/verify") view=pages::verify::VerifyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/verify/:number") view=pages::verify::VerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/teach/courses/:code/questions") view=pages::bank::BankPage ssr=SsrMode::Async/>
                     <Route
                         path=path!("/admin/users")
@@ -122,6 +124,7 @@ fn Layout(children: Children) -> impl IntoView {
             <nav class="main-nav" aria-label=t.nav_label>
                 <a href="/">{t.nav_home}</a>
                 <a href="/courses">{t.nav_courses}</a>
+                <a href="/verify">{t.nav_verify}</a>
                 <Transition fallback=|| ()>
                     {move || user.get().map(|result| view! { <UserNav user=result.ok().flatten() logout/> })}
                 </Transition>

@@ -77,16 +77,6 @@ fn not_found() -> Response {
     )
 }
 
-fn today() -> String {
-    let now = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8));
-    format!(
-        "{:04}-{:02}-{:02}",
-        now.year(),
-        u8::from(now.month()),
-        now.day()
-    )
-}
-
 /// Refuses the request if its address has used up the minute.
 fn limited(
     state: &AppState,
@@ -121,7 +111,7 @@ async fn lookup(
     number: &str,
     headers: &HeaderMap,
     socket: Option<SocketAddr>,
-) -> Result<certificates::PublicCertificate, Response> {
+) -> Result<app::api::certificates::PublicCertificate, Response> {
     if let Some(refused) = limited(state, limit, headers, socket) {
         return Err(refused);
     }
@@ -129,7 +119,7 @@ async fn lookup(
         app::domain::certificate::CertificateNumber::parse(number).map_err(|_| not_found())?;
     let found = async {
         let mut conn = state.db.reader.acquire().await?;
-        certificates::public(&mut conn, &number.to_string(), &today()).await
+        certificates::public(&mut conn, &number.to_string(), &db::china_today()).await
     }
     .await;
     match found {

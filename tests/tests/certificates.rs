@@ -589,3 +589,40 @@ async fn an_administrator_who_taught_the_class_cannot_decide_its_certificates() 
         .unwrap();
     assert_eq!(count, 0);
 }
+
+#[tokio::test]
+async fn anyone_may_verify_a_number_and_an_unknown_one_is_simply_not_found() {
+    let app = spawn_app().await;
+    let (class_id, kind, trainees, admin) = completed_class(&app, "VIS", 1, false).await;
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    let issued = certificates::issue_in(
+        &mut tx,
+        &kind,
+        class_id,
+        &trainees,
+        "2025-06-01",
+        admin,
+        None,
+        db::now(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    tx.commit().await.unwrap();
+    let visitor = app.client();
+    let number = issued[0].number.to_string();
+    let found: Option<app::api::certificates::PublicCertificate> = academy_tests::json(
+        app.call(&visitor, "verify", &[("number", &number.to_lowercase())])
+            .await,
+    )
+    .await;
+    let found = found.expect("found without signing in");
+    assert_eq!((found.number, found.status.as_str()), (number, "valid"));
+    for unknown in ["VIS-2025-09999", "not a number", ""] {
+        let response = app.call(&visitor, "verify", &[("number", unknown)]).await;
+        assert_eq!(response.status(), reqwest::StatusCode::OK);
+        let none: Option<app::api::certificates::PublicCertificate> =
+            academy_tests::json(response).await;
+        assert!(none.is_none(), "{unknown}");
+    }
+}

@@ -5,6 +5,7 @@ pub mod admin_catalogue;
 pub mod auth;
 pub mod bank;
 pub mod catalogue;
+pub mod certificates;
 pub mod enrolment;
 pub mod exams;
 pub mod grading;

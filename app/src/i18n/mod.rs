@@ -293,6 +293,61 @@ impl Lang {
         }
     }
 
+    /// A certificate's status in large words.
+    pub fn certificate_status(self, status: &str) -> &'static str {
+        match (self, status) {
+            (Lang::Zh, "valid") => "有效",
+            (Lang::Zh, "suspended") => "暂停",
+            (Lang::Zh, "revoked") => "已撤销",
+            (Lang::Zh, "superseded") => "已更正，本证书作废",
+            (Lang::Zh, "expired") => "已过期",
+            (Lang::Zh, _) => "状态不明",
+            (Lang::En, "valid") => "Valid",
+            (Lang::En, "suspended") => "Suspended",
+            (Lang::En, "revoked") => "Revoked",
+            (Lang::En, "superseded") => "Replaced by a correction",
+            (Lang::En, "expired") => "Expired",
+            (Lang::En, _) => "Unknown status",
+        }
+    }
+
+    pub fn certificate_status_hint(self, status: &str) -> &'static str {
+        match (self, status) {
+            (Lang::Zh, "valid") => "本证书真实有效。",
+            (Lang::Zh, "suspended") => "本证书暂停使用，暂停期间持证人不得以此资格执业。",
+            (Lang::Zh, "revoked") => "本证书已被撤销，不再有效。",
+            (Lang::Zh, "superseded") => "本证书已被更正后的证书取代。",
+            (Lang::Zh, "expired") => "本证书已超过有效期。",
+            (Lang::Zh, _) => "",
+            (Lang::En, "valid") => "This certificate is genuine and in force.",
+            (Lang::En, "suspended") => {
+                "This certificate is suspended: the holder may not practise under it meanwhile."
+            }
+            (Lang::En, "revoked") => "This certificate has been revoked and is no longer in force.",
+            (Lang::En, "superseded") => "This certificate was replaced by a corrected one.",
+            (Lang::En, "expired") => "This certificate is past its validity.",
+            (Lang::En, _) => "",
+        }
+    }
+
+    pub fn certificate_action(self, action: &str) -> &'static str {
+        match (self, action) {
+            (Lang::Zh, "issued") => "发证",
+            (Lang::Zh, "suspended") => "暂停",
+            (Lang::Zh, "reinstated") => "恢复",
+            (Lang::Zh, "revoked") => "撤销",
+            (Lang::Zh, "renewed") => "续期",
+            (Lang::Zh, "corrected") => "更正",
+            (Lang::En, "issued") => "Issued",
+            (Lang::En, "suspended") => "Suspended",
+            (Lang::En, "reinstated") => "Reinstated",
+            (Lang::En, "revoked") => "Revoked",
+            (Lang::En, "renewed") => "Renewed",
+            (Lang::En, "corrected") => "Corrected",
+            (_, _) => "—",
+        }
+    }
+
     /// The colon after a label: full-width in Chinese.
     pub fn colon(self) -> &'static str {
         match self {
@@ -655,6 +710,23 @@ pub struct Text {
     pub bank_export_json: &'static str,
     pub bank_row: &'static str,
     pub bank_question: &'static str,
+    // Certificate verification (/verify)
+    pub nav_verify: &'static str,
+    pub verify_title: &'static str,
+    pub verify_lead: &'static str,
+    pub verify_number: &'static str,
+    pub verify_submit: &'static str,
+    pub verify_none: &'static str,
+    pub verify_none_hint: &'static str,
+    pub verify_holder: &'static str,
+    pub verify_type: &'static str,
+    pub verify_centre: &'static str,
+    pub verify_issued: &'static str,
+    pub verify_expires: &'static str,
+    pub verify_suspended_until: &'static str,
+    pub verify_superseded_by: &'static str,
+    pub verify_renews: &'static str,
+    pub verify_history: &'static str,
     // Exams, attempts, grading (/exams, /teach/exams)
     pub exam_not_saved: &'static str,
     pub release_while_open: &'static str,

@@ -15,3 +15,4 @@ pub mod register;
 pub mod set_password;
 pub mod teach;
 pub mod teach_exams;
+pub mod verify;

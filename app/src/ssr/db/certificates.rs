@@ -6,6 +6,7 @@
 //! issuer runs at a time, and a rolled-back issue gives its number back.
 
 use super::audit;
+use crate::api::certificates::{HistoryEntry, PublicCertificate};
 use crate::domain::certificate::{self, CertificateNumber, Evidence, Shortfall};
 use crate::error::AppError;
 use sqlx::{FromRow, SqliteConnection};
@@ -452,15 +453,6 @@ pub async fn change_in(
     Ok(created)
 }
 
-/// One entry of a certificate's public history.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
-pub struct HistoryEntry {
-    pub action: String,
-    pub reason: String,
-    pub until: Option<String>,
-    pub at: i64,
-}
-
 pub async fn history(
     conn: &mut SqliteConnection,
     certificate_id: i64,
@@ -471,25 +463,6 @@ pub async fn history(
     .bind(certificate_id)
     .fetch_all(conn)
     .await
-}
-
-/// What the public may know of a certificate: nothing private (no email,
-/// no organisation).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct PublicCertificate {
-    pub number: String,
-    pub status: String,
-    pub holder_name: String,
-    pub type_name: crate::api::catalogue::Localized,
-    pub centre_name: crate::api::catalogue::Localized,
-    pub issued_on: String,
-    pub expires_on: String,
-    pub suspended_until: Option<String>,
-    /// The corrected record that replaces this one.
-    pub superseded_by: Option<String>,
-    /// The certificate this one renews.
-    pub renews: Option<String>,
-    pub history: Vec<HistoryEntry>,
 }
 
 pub async fn public(

@@ -97,6 +97,18 @@ pub fn now() -> i64 {
         .unwrap_or_default()
 }
 
+/// Today's date in China (YYYY-MM-DD): the day certificates' validity and
+/// expiry are judged by.
+pub fn china_today() -> String {
+    let now = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8));
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.year(),
+        u8::from(now.month()),
+        now.day()
+    )
+}
+
 /// The name of the unique constraint a failed insert hit, e.g. `users.email`.
 pub fn unique_violation(error: &sqlx::Error) -> Option<String> {
     let db_error = error.as_database_error()?;
