@@ -46,20 +46,23 @@ if ! .tools/npm/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "vers
   npm install --silent --no-audit --no-fund --prefix .tools/npm "binaryen@$binaryen_version"
 fi
 
-# 5. For the browser tests: Chromium, its driver, and a CJK font so that
-#    Chinese pages render (screenshots) instead of showing boxes.
+# 5. Debian packages. Always: a CJK font, embedded in certificate PDFs and
+#    used by Chinese pages. For the tests also: Chromium and its driver,
+#    poppler (pdftoppm/pdftotext/pdffonts) and zbar (reads the QR code back).
+missing=()
+# grep without -q reads all of fc-list's output: with pipefail, an early
+# exit would make fc-list die of SIGPIPE and the font look missing.
+fc-list 2>/dev/null | grep -i 'Noto Serif CJK' >/dev/null || missing+=(fonts-noto-cjk)
 if $want_test; then
-  missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
-  # grep without -q reads all of fc-list's output: with pipefail, an early
-  # exit would make fc-list die of SIGPIPE and the font look missing.
-  fc-list 2>/dev/null | grep -i 'Noto Sans CJK' >/dev/null || missing+=(fonts-noto-cjk)
-  if [ ${#missing[@]} -gt 0 ]; then
-    say "installing ${missing[*]} (Debian)"
-    sudo_cmd=()
-    [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
-    "${sudo_cmd[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
-  fi
+  command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+  command -v zbarimg >/dev/null || missing+=(zbar-tools)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]} (Debian)"
+  sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
 fi

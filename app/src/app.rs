@@ -80,6 +80,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/exams/:id") view=pages::exam::ExamPage ssr=SsrMode::Async/>
                     <Route path=path!("/verify") view=pages::verify::VerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/verify/:number") view=pages::verify::VerifyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/auditors") view=pages::auditors::AuditorsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/certificates/:number") view=pages::certificate::CertificatePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/certificates") view=pages::admin_certificates::CertificationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/certificates/types") view=pages::admin_certificates::CertificateTypesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/certificates/classes/:id") view=pages::admin_certificates::DecisionPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/certificates/record") view=pages::admin_certificates::CertificateRecordPage ssr=SsrMode::Async/>
                     <Route path=path!("/teach/courses/:code/questions") view=pages::bank::BankPage ssr=SsrMode::Async/>
                     <Route
                         path=path!("/admin/users")
@@ -125,6 +131,7 @@ fn Layout(children: Children) -> impl IntoView {
                 <a href="/">{t.nav_home}</a>
                 <a href="/courses">{t.nav_courses}</a>
                 <a href="/verify">{t.nav_verify}</a>
+                <a href="/auditors">{t.nav_auditors}</a>
                 <Transition fallback=|| ()>
                     {move || user.get().map(|result| view! { <UserNav user=result.ok().flatten() logout/> })}
                 </Transition>
@@ -153,6 +160,7 @@ fn UserNav(user: Option<SessionUser>, logout: ServerAction<Logout>) -> impl Into
                 <a href="/admin/users">{t.nav_users}</a>
                 <a href="/admin/courses">{t.nav_catalogue}</a>
                 <a href="/admin/import">{t.nav_import}</a>
+                <a href="/admin/certificates">{t.nav_certificates}</a>
             })}
             <span class="nav-user" title=t.signed_in_as>{user.name.clone()}</span>
             <ActionForm action=logout attr:class="inline-form">

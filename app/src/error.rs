@@ -63,6 +63,12 @@ pub enum Problem {
     DrawInvalid,
     CertificateNumberInvalid,
     DeciderTaughtClass,
+    CertificateChangeNotAllowed,
+    PrefixTaken,
+    PrefixFixed,
+    NotEligible { count: u32 },
+    NoCandidatesChosen,
+    DateInPast,
 }
 
 /// Field name → problem, in the order the form shows its fields.

@@ -9,38 +9,7 @@ use app::ssr::AppState;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
-
-/// Requests one address may make per minute.
-pub const PER_MINUTE: u32 = 60;
-
-/// A fixed one-minute window per address, kept in memory: enough to stop a
-/// script from walking the number space, and forgotten on restart.
-#[derive(Clone, Default)]
-pub struct RateLimit {
-    windows: Arc<Mutex<HashMap<IpAddr, (i64, u32)>>>,
-}
-
-impl RateLimit {
-    /// Seconds to wait, if `address` has used up this minute.
-    fn check(&self, address: IpAddr, now: i64) -> Option<i64> {
-        let minute = now / 60;
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        // Forget past minutes now and then so the map stays small.
-        if windows.len() > 10_000 {
-            windows.retain(|_, (m, _)| *m == minute);
-        }
-        let entry = windows.entry(address).or_insert((minute, 0));
-        if entry.0 != minute {
-            *entry = (minute, 0);
-        }
-        entry.1 += 1;
-        (entry.1 > PER_MINUTE).then(|| 60 - now % 60)
-    }
-}
 
 /// The caller's address: the socket's, or behind a trusted proxy the first
 /// `X-Forwarded-For` entry.
@@ -78,14 +47,9 @@ fn not_found() -> Response {
 }
 
 /// Refuses the request if its address has used up the minute.
-fn limited(
-    state: &AppState,
-    limit: &RateLimit,
-    headers: &HeaderMap,
-    socket: Option<SocketAddr>,
-) -> Option<Response> {
+fn limited(state: &AppState, headers: &HeaderMap, socket: Option<SocketAddr>) -> Option<Response> {
     let address = caller(state, headers, socket)?;
-    let wait = limit.check(address, db::now())?;
+    let wait = state.lookups.check(address, db::now())?;
     let mut response = json(
         StatusCode::TOO_MANY_REQUESTS,
         serde_json::json!({ "message": "too many requests", "retry_after_secs": wait }),
@@ -107,12 +71,11 @@ fn internal() -> Response {
 /// limited, no such certificate, or an internal error (logged).
 async fn lookup(
     state: &AppState,
-    limit: &RateLimit,
     number: &str,
     headers: &HeaderMap,
     socket: Option<SocketAddr>,
 ) -> Result<app::api::certificates::PublicCertificate, Response> {
-    if let Some(refused) = limited(state, limit, headers, socket) {
+    if let Some(refused) = limited(state, headers, socket) {
         return Err(refused);
     }
     let number =
@@ -134,7 +97,6 @@ async fn lookup(
 
 pub async fn certificate(
     State(state): State<AppState>,
-    Extension(limit): Extension<RateLimit>,
     Path(number): Path<String>,
     request: axum::extract::Request,
 ) -> Response {
@@ -142,7 +104,7 @@ pub async fn certificate(
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
-    let public = match lookup(&state, &limit, &number, request.headers(), socket).await {
+    let public = match lookup(&state, &number, request.headers(), socket).await {
         Ok(public) => public,
         Err(answer) => return answer,
     };
@@ -159,7 +121,6 @@ pub async fn certificate(
 
 pub async fn credential(
     State(state): State<AppState>,
-    Extension(limit): Extension<RateLimit>,
     Path(number): Path<String>,
     request: axum::extract::Request,
 ) -> Response {
@@ -167,7 +128,7 @@ pub async fn credential(
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
-    let public = match lookup(&state, &limit, &number, request.headers(), socket).await {
+    let public = match lookup(&state, &number, request.headers(), socket).await {
         Ok(public) => public,
         Err(answer) => return answer,
     };
@@ -254,6 +215,7 @@ pub fn openapi_document() -> serde_json::Value {
                 "suspended_until": { "type": ["string", "null"], "format": "date" },
                 "superseded_by": { "type": ["string", "null"] },
                 "renews": { "type": ["string", "null"] },
+                "renewed_by": { "type": ["string", "null"] },
                 "credential": { "type": "string" },
                 "history": { "type": "array", "items": { "type": "object", "properties": {
                     "action": { "enum": ["issued", "suspended", "reinstated", "revoked", "renewed", "corrected"] },

@@ -50,6 +50,8 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
     Ok(AppState {
         leptos_options,
         issuer: Arc::new(issuer),
+        lookups: Default::default(),
+        progress: Default::default(),
         db,
         hasher: Hasher::new(config.hash_concurrency),
         settings: Arc::new(Settings {
@@ -73,6 +75,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/certificates/{number}/credential",
             get(crate::public_api::credential),
         )
+        .route("/certificates/{number}/pdf", get(certificate_pdf))
         .route("/teach/classes/{id}/roster.csv", get(roster_csv))
         .route("/teach/classes/{id}/gradebook.csv", get(gradebook_csv))
         .route("/teach/courses/{code}/questions.csv", get(bank_csv))
@@ -91,7 +94,6 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(malformed_calls_are_bad_requests))
-        .layer(axum::Extension(crate::public_api::RateLimit::default()))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(panic_response))
@@ -208,6 +210,90 @@ fn refusal(error: &app::error::AppError) -> Response {
     let status =
         StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, Lang::En.error(error)).into_response()
+}
+
+/// The certificate as a PDF, for its holder and administrators; anyone
+/// else gets 404 whatever the number (the public record is at /verify).
+async fn certificate_pdf(
+    State(state): State<AppState>,
+    axum::extract::Path(number): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    use app::domain::certificate::CertificateNumber;
+    use app::error::AppError;
+    use app::ssr::{auth, db, db::certificates};
+    let result = async {
+        let user = auth::user_for_headers(&state, &headers)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        let number = CertificateNumber::parse(&number).map_err(|_| AppError::NotFound)?;
+        let mut conn = state.db.reader.acquire().await?;
+        let row = certificates::by_number(&mut conn, &number.to_string())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !certificates::may_hold_copy(&user, &row) {
+            return Err(AppError::NotFound);
+        }
+        certificates::public(&mut conn, &row.number, &db::china_today())
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+    .await;
+    let public = match result {
+        Ok(public) => public,
+        Err(error) => return refusal(&error),
+    };
+    let stamp = (public.status != "valid").then(|| {
+        (
+            Lang::Zh.certificate_status(&public.status).to_owned(),
+            Lang::En.certificate_status(&public.status).to_uppercase(),
+        )
+    });
+    let document = crate::certificate_pdf::CertificateDocument {
+        verify_url: format!("{}/verify/{}", state.issuer.public_url, public.number),
+        number: public.number.clone(),
+        holder_name: public.holder_name,
+        type_zh: public.type_name.zh,
+        type_en: public.type_name.en,
+        centre_zh: public.centre_name.zh,
+        centre_en: public.centre_name.en,
+        issued_on: public.issued_on,
+        expires_on: public.expires_on,
+        status_stamp: stamp,
+    };
+    // Subsetting the font is CPU work: keep it off the request threads.
+    let rendered = tokio::task::spawn_blocking(move || {
+        let fonts = crate::certificate_pdf::fonts()?;
+        crate::certificate_pdf::render(&document, fonts).map_err(|e| e.to_string())
+    })
+    .await;
+    match rendered {
+        Ok(Ok(bytes)) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}.pdf\"", public.number),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(Err(error)) => internal_error(&headers, format!("rendering a certificate PDF: {error}")),
+        Err(error) => internal_error(&headers, format!("rendering a certificate PDF: {error}")),
+    }
+}
+
+/// Logs `detail` under the request's id and answers with the id only.
+fn internal_error(headers: &axum::http::HeaderMap, detail: String) -> Response {
+    let request_id = headers
+        .get(app::ssr::context::REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned();
+    tracing::error!(request_id = %request_id, error = %detail, "internal error");
+    refusal(&app::error::AppError::Internal { request_id })
 }
 
 /// A CSV file to save, never cached (it holds personal data).

@@ -32,6 +32,8 @@ pub struct PublicCertificate {
     pub superseded_by: Option<String>,
     /// The certificate this one renews.
     pub renews: Option<String>,
+    /// The certificate that renewed this one (its next validity period).
+    pub renewed_by: Option<String>,
     pub history: Vec<HistoryEntry>,
 }
 
@@ -46,12 +48,133 @@ pub async fn verify_certificate(number: String) -> Result<Option<PublicCertifica
         async move {
             auth::allow_visitors();
             let state = context::state()?;
+            crate::ssr::rate_limit::admit(&state)?;
             let Ok(number) = CertificateNumber::parse(&number) else {
                 return Ok(None);
             };
             let mut conn = state.db.reader.acquire().await?;
             let today = crate::ssr::db::china_today();
             Ok(certificates::public(&mut conn, &number.to_string(), &today).await?)
+        }
+        .await,
+    )
+}
+
+/// A holder of a currently valid certificate, as the public register shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterEntry {
+    pub holder_name: String,
+    pub number: String,
+    pub type_name: Localized,
+    pub centre_name: Localized,
+    pub expires_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterPage {
+    pub entries: Vec<RegisterEntry>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// The public register of certified auditors: holders of certificates in
+/// force today, found by name or number.
+#[server(endpoint = "auditors")]
+pub async fn auditor_register(query: String, page: i64) -> Result<RegisterPage, AppError> {
+    use crate::ssr::db::{self, certificates};
+    use crate::ssr::{auth, context, respond};
+    respond(
+        async move {
+            auth::allow_visitors();
+            let state = context::state()?;
+            crate::ssr::rate_limit::admit(&state)?;
+            let per_page = 25;
+            let page = page.max(1);
+            let mut conn = state.db.reader.acquire().await?;
+            let (entries, total) = certificates::register(
+                &mut conn,
+                query.trim(),
+                &db::china_today(),
+                per_page,
+                (page - 1) * per_page,
+            )
+            .await?;
+            Ok(RegisterPage {
+                entries,
+                total,
+                page,
+                per_page,
+            })
+        }
+        .await,
+    )
+}
+
+/// One of the signed-in trainee's certificates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyCertificate {
+    pub number: String,
+    pub type_name: Localized,
+    /// As of today: valid, suspended, revoked, superseded or expired.
+    pub status: String,
+    pub issued_on: String,
+    pub expires_on: String,
+}
+
+#[server(endpoint = "me/certificates")]
+pub async fn my_certificates() -> Result<Vec<MyCertificate>, AppError> {
+    use crate::ssr::db::{self, certificates};
+    use crate::ssr::{auth, context, respond};
+    respond(
+        async {
+            let state = context::state()?;
+            let user = auth::require_user(&state).await?;
+            let mut conn = state.db.reader.acquire().await?;
+            Ok(certificates::of_holder(&mut conn, user.id, &db::china_today()).await?)
+        }
+        .await,
+    )
+}
+
+/// The certificate to print: its public facts, the address its QR code
+/// opens and the code itself (SVG).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateSheet {
+    pub certificate: PublicCertificate,
+    pub verify_url: String,
+    pub qr_svg: String,
+}
+
+/// The printable certificate, for its holder and administrators only: to
+/// anyone else it does not exist (the public record is at `/verify`).
+#[server(endpoint = "certificate_sheet")]
+pub async fn load_certificate_sheet(number: String) -> Result<CertificateSheet, AppError> {
+    use crate::domain::certificate::CertificateNumber;
+    use crate::ssr::db::{self, certificates};
+    use crate::ssr::{auth, context, respond};
+    respond(
+        async move {
+            let state = context::state()?;
+            let user = auth::require_user(&state).await?;
+            let number = CertificateNumber::parse(&number).map_err(|_| AppError::NotFound)?;
+            let mut conn = state.db.reader.acquire().await?;
+            let row = certificates::by_number(&mut conn, &number.to_string())
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if !certificates::may_hold_copy(&user, &row) {
+                return Err(AppError::NotFound);
+            }
+            let certificate = certificates::public(&mut conn, &row.number, &db::china_today())
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let verify_url = format!("{}/verify/{}", state.issuer.public_url, row.number);
+            let qr_svg = crate::ssr::qr::svg(&verify_url, &verify_url);
+            Ok(CertificateSheet {
+                certificate,
+                verify_url,
+                qr_svg,
+            })
         }
         .await,
     )

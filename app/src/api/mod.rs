@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bank;
 pub mod catalogue;
 pub mod certificates;
+pub mod certification;
 pub mod enrolment;
 pub mod exams;
 pub mod grading;

@@ -146,6 +146,14 @@ pub enum Change {
 }
 
 impl Change {
+    pub const ALL: [Change; 5] = [
+        Change::Suspend,
+        Change::Reinstate,
+        Change::Revoke,
+        Change::Renew,
+        Change::Correct,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Change::Suspend => "suspend",
@@ -182,7 +190,7 @@ pub fn apply(shown: Status, change: Change) -> Result<Status, Problem> {
         (Valid | Suspended | Expired, Revoke) => Ok(Revoked),
         (Valid | Expired, Renew) => Ok(shown),
         (Valid | Suspended | Expired, Correct) => Ok(Superseded),
-        _ => Err(Problem::TransitionNotAllowed),
+        _ => Err(Problem::CertificateChangeNotAllowed),
     }
 }
 
@@ -335,7 +343,7 @@ mod tests {
                     .iter()
                     .find(|(s, c, _)| *s == status && *c == change)
                     .map(|(_, _, next)| *next)
-                    .ok_or(Problem::TransitionNotAllowed);
+                    .ok_or(Problem::CertificateChangeNotAllowed);
                 assert_eq!(apply(status, change), expected, "{status:?} {change:?}");
             }
         }

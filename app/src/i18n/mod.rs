@@ -348,6 +348,99 @@ impl Lang {
         }
     }
 
+    /// A lifecycle change's name (`suspend`, `reinstate`, …), as a choice.
+    pub fn certificate_change(self, change: &str) -> &'static str {
+        match (self, change) {
+            (Lang::Zh, "suspend") => "暂停",
+            (Lang::Zh, "reinstate") => "恢复",
+            (Lang::Zh, "revoke") => "撤销",
+            (Lang::Zh, "renew") => "续期",
+            (Lang::Zh, "correct") => "更正",
+            (Lang::En, "suspend") => "Suspend",
+            (Lang::En, "reinstate") => "Reinstate",
+            (Lang::En, "revoke") => "Revoke",
+            (Lang::En, "renew") => "Renew",
+            (Lang::En, "correct") => "Correct",
+            (_, _) => "—",
+        }
+    }
+
+    /// What a lifecycle change does, said before it is applied.
+    pub fn certificate_change_hint(self, change: &str) -> &'static str {
+        match (self, change) {
+            (Lang::Zh, "suspend") => "暂停期间证书不可使用；可指定结束日期，到期自动恢复。",
+            (Lang::Zh, "reinstate") => "结束暂停，证书恢复有效。",
+            (Lang::Zh, "revoke") => "撤销是最终决定，不可恢复。",
+            (Lang::Zh, "renew") => "发放一张新证书，开始新的有效期，并与本证书关联。",
+            (Lang::Zh, "correct") => "发放一张更正后的新证书取代本证书；本证书的公开页面将指向新证书。",
+            (Lang::En, "suspend") => "The certificate may not be used meanwhile; with an end date it comes back into force by itself.",
+            (Lang::En, "reinstate") => "Ends the suspension: the certificate is in force again.",
+            (Lang::En, "revoke") => "Revocation is final and cannot be undone.",
+            (Lang::En, "renew") => "Issues a new certificate for a new validity period, linked to this one.",
+            (Lang::En, "correct") => "Issues a corrected certificate that replaces this one; this number's public page will point to it.",
+            (_, _) => "",
+        }
+    }
+
+    /// Days until a certificate's last valid day, or since it passed.
+    pub fn days_left(self, days: i64) -> String {
+        match (self, days) {
+            (Lang::Zh, d) if d < 0 => format!("已过期 {} 天", -d),
+            (Lang::Zh, 0) => "今天到期".into(),
+            (Lang::Zh, d) => format!("{d} 天"),
+            (Lang::En, d) if d < 0 => format!("expired {} days ago", -d),
+            (Lang::En, 0) => "last day today".into(),
+            (Lang::En, 1) => "1 day".into(),
+            (Lang::En, d) => format!("{d} days"),
+        }
+    }
+
+    pub fn months(self, months: i64) -> String {
+        match self {
+            Lang::Zh => format!("{months} 个月"),
+            Lang::En if months == 1 => "1 month".into(),
+            Lang::En => format!("{months} months"),
+        }
+    }
+
+    pub fn issued_count(self, count: usize) -> String {
+        match self {
+            Lang::Zh => format!("已发放 {count} 张证书。"),
+            Lang::En if count == 1 => "1 certificate issued.".into(),
+            Lang::En => format!("{count} certificates issued."),
+        }
+    }
+
+    pub fn issue_selected(self, count: usize) -> String {
+        match self {
+            Lang::Zh => format!("为所选 {count} 人发证"),
+            Lang::En => format!("Issue to the {count} selected"),
+        }
+    }
+
+    pub fn issue_all(self, count: usize) -> String {
+        match self {
+            Lang::Zh => format!("为全部 {count} 名符合条件者发证"),
+            Lang::En => format!("Issue to all {count} eligible"),
+        }
+    }
+
+    pub fn auditors_found(self, count: i64) -> String {
+        match self {
+            Lang::Zh => format!("共 {count} 条有效证书"),
+            Lang::En if count == 1 => "1 certificate in force".into(),
+            Lang::En => format!("{count} certificates in force"),
+        }
+    }
+
+    /// Between items of a short list in running text.
+    pub fn list_separator(self) -> &'static str {
+        match self {
+            Lang::Zh => "；",
+            Lang::En => "; ",
+        }
+    }
+
     /// The colon after a label: full-width in Chinese.
     pub fn colon(self) -> &'static str {
         match self {
@@ -726,7 +819,83 @@ pub struct Text {
     pub verify_suspended_until: &'static str,
     pub verify_superseded_by: &'static str,
     pub verify_renews: &'static str,
+    pub verify_renewed_by: &'static str,
     pub verify_history: &'static str,
+    pub nav_auditors: &'static str,
+    pub nav_certificates: &'static str,
+    pub me_certificates: &'static str,
+    pub auditors_title: &'static str,
+    pub auditors_lead: &'static str,
+    pub auditors_none: &'static str,
+    pub auditors_placeholder: &'static str,
+    pub auditors_search: &'static str,
+    pub auditors_submit: &'static str,
+    pub cert_admin_title: &'static str,
+    pub cert_types_title: &'static str,
+    pub cert_apply: &'static str,
+    pub cert_candidates: &'static str,
+    pub cert_eligible_of: &'static str,
+    pub cert_certified: &'static str,
+    pub cert_change: &'static str,
+    pub cert_change_title: &'static str,
+    pub cert_choose: &'static str,
+    pub cert_class: &'static str,
+    pub cert_classes_title: &'static str,
+    pub cert_completed: &'static str,
+    pub cert_completion_always: &'static str,
+    pub cert_corrected_name: &'static str,
+    pub cert_course: &'static str,
+    pub cert_credential: &'static str,
+    pub cert_days_left: &'static str,
+    pub cert_decide: &'static str,
+    pub cert_decided_by: &'static str,
+    pub cert_decision_title: &'static str,
+    pub cert_eligible: &'static str,
+    pub cert_ends: &'static str,
+    pub cert_exam: &'static str,
+    pub cert_expired_list: &'static str,
+    pub cert_expiring_title: &'static str,
+    pub cert_find: &'static str,
+    pub cert_iso_rule: &'static str,
+    pub cert_issue_date: &'static str,
+    pub cert_issued: &'static str,
+    pub cert_issuing: &'static str,
+    pub cert_name_en: &'static str,
+    pub cert_name_zh: &'static str,
+    pub cert_no_changes: &'static str,
+    pub cert_no_type: &'static str,
+    pub cert_none_expiring: &'static str,
+    pub cert_not_passed: &'static str,
+    pub cert_not_required: &'static str,
+    pub cert_open: &'static str,
+    pub cert_outcome: &'static str,
+    pub cert_passed: &'static str,
+    pub cert_pdf: &'static str,
+    pub cert_prefix: &'static str,
+    pub cert_prefix_hint: &'static str,
+    pub cert_print: &'static str,
+    pub cert_print_button: &'static str,
+    pub cert_public_page: &'static str,
+    pub cert_record_title: &'static str,
+    pub cert_renewed_on: &'static str,
+    pub cert_requirements: &'static str,
+    pub cert_requires_completion: &'static str,
+    pub cert_requires_completion_exam: &'static str,
+    pub cert_requires_exam: &'static str,
+    pub cert_short_certified: &'static str,
+    pub cert_short_exam: &'static str,
+    pub cert_short_not_completed: &'static str,
+    pub cert_show: &'static str,
+    pub cert_type_edit: &'static str,
+    pub cert_type_new: &'static str,
+    pub cert_until: &'static str,
+    pub cert_until_hint: &'static str,
+    pub cert_validity: &'static str,
+    pub cert_validity_months: &'static str,
+    pub cert_within_30: &'static str,
+    pub cert_within_60: &'static str,
+    pub cert_within_90: &'static str,
+    pub cert_you_taught: &'static str,
     // Exams, attempts, grading (/exams, /teach/exams)
     pub exam_not_saved: &'static str,
     pub release_while_open: &'static str,

@@ -1,5 +1,6 @@
 //! `/me`: the signed-in user's own page.
 
+use crate::api::certificates::my_certificates;
 use crate::api::enrolment::{my_enrolments, MyEnrolment, Withdraw};
 use crate::api::exams::Standing;
 use crate::api::exams::{my_exams, MyExam};
@@ -25,7 +26,7 @@ pub fn MePage() -> impl IntoView {
                     let trainee = profile.user.role == Role::Trainee;
                     view! {
                         <ProfileView profile/>
-                        {trainee.then(|| view! { <MyExams/> <MyClasses/> })}
+                        {trainee.then(|| view! { <MyCertificates/> <MyExams/> <MyClasses/> })}
                     }
                     .into_any()
                 }
@@ -77,6 +78,49 @@ fn ProfileView(profile: Profile) -> impl IntoView {
                 <dd>{lang.date(profile.created_at)}</dd>
             </dl>
         </section>
+    }
+}
+
+/// The trainee's certificates with their status today, to print or
+/// download (PDF and the signed credential).
+#[component]
+fn MyCertificates() -> impl IntoView {
+    let t = use_text();
+    let lang = use_lang();
+    let certificates = Resource::new(|| (), |_| my_certificates());
+    view! {
+        <Transition fallback=|| ()>
+            {move || certificates.get().map(|result| match result {
+                Ok(list) if list.is_empty() => ().into_any(),
+                Ok(list) => view! {
+                    <section class="card" aria-labelledby="my-certificates">
+                        <h2 id="my-certificates">{t.me_certificates}</h2>
+                        <ul class="certificate-list">
+                            {list.into_iter().map(|c| view! {
+                                <li class="certificate-item">
+                                    <div>
+                                        <p class="certificate-name">{c.type_name.get(lang).to_owned()}</p>
+                                        <p class="muted">
+                                            <span class="code">{c.number.clone()}</span> " · "
+                                            {lang.iso_date(&c.issued_on)} " – " {lang.iso_date(&c.expires_on)}
+                                        </p>
+                                        <p class="actions">
+                                            <a href=format!("/certificates/{}", c.number)>{t.cert_print}</a>
+                                            <a href=format!("/certificates/{}/pdf", c.number) download>{t.cert_pdf}</a>
+                                            <a href=format!("/api/v1/certificates/{}/credential", c.number) download=format!("{}.json", c.number)>{t.cert_credential}</a>
+                                            <a href=format!("/verify/{}", c.number)>{t.cert_public_page}</a>
+                                        </p>
+                                    </div>
+                                    <span class=format!("state certificate-{}", c.status)>{lang.certificate_status(&c.status)}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                }
+                .into_any(),
+                Err(error) => view! { <p class="form-message error">{lang.error(&error)}</p> }.into_any(),
+            })}
+        </Transition>
     }
 }
 

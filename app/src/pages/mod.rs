@@ -1,9 +1,12 @@
 //! One file per route.
 
+pub mod admin_certificates;
 pub mod admin_courses;
 pub mod admin_import;
 pub mod admin_users;
+pub mod auditors;
 pub mod bank;
+pub mod certificate;
 pub mod course;
 pub mod courses;
 pub mod errors;

@@ -91,6 +91,10 @@ fn Record(certificate: PublicCertificate) -> impl IntoView {
                     <dt>{t.verify_renews}</dt>
                     <dd><a href=format!("/verify/{old}")>{old.clone()}</a></dd>
                 })}
+                {certificate.renewed_by.clone().map(|new| view! {
+                    <dt>{t.verify_renewed_by}</dt>
+                    <dd><a href=format!("/verify/{new}")>{new.clone()}</a></dd>
+                })}
             </dl>
         </section>
         <section class="card">

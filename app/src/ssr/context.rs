@@ -44,6 +44,34 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The key and identity certificates are signed with.
     pub issuer: Arc<crate::ssr::credentials::Issuer>,
+    /// Public certificate lookups per address.
+    pub lookups: crate::ssr::rate_limit::RateLimit,
+    /// How far long-running bulk operations have got, for progress bars.
+    pub progress: Progress,
+}
+
+/// Progress of running bulk operations by key (e.g. "admin:class"): steps
+/// done and steps in all. In memory: it only matters while a request runs.
+#[derive(Clone, Default)]
+pub struct Progress {
+    running: Arc<std::sync::Mutex<std::collections::HashMap<String, (u64, u64)>>>,
+}
+
+impl Progress {
+    pub fn set(&self, key: &str, done: u64, total: u64) {
+        let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        running.insert(key.to_owned(), (done, total));
+    }
+
+    pub fn get(&self, key: &str) -> Option<(u64, u64)> {
+        let running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        running.get(key).copied()
+    }
+
+    pub fn clear(&self, key: &str) {
+        let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        running.remove(key);
+    }
 }
 
 /// Where server functions are mounted (the `#[server]` default).

@@ -6,6 +6,8 @@ pub mod context;
 pub mod credentials;
 pub mod db;
 pub mod passwords;
+pub mod qr;
+pub mod rate_limit;
 pub mod signing;
 
 pub use context::{respond, AppState, Settings};

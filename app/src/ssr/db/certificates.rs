@@ -6,10 +6,18 @@
 //! issuer runs at a time, and a rolled-back issue gives its number back.
 
 use super::audit;
-use crate::api::certificates::{HistoryEntry, PublicCertificate};
+use crate::api::auth::SessionUser;
+use crate::api::catalogue::Localized;
+use crate::api::certificates::{HistoryEntry, MyCertificate, PublicCertificate, RegisterEntry};
+use crate::api::certification::{
+    AdminCertificate, AdminHistoryEntry, Candidate, CertificateTypeView, ClassToDecide,
+    CourseChoice, DecisionPage, ExpiringCertificate, TypeChoice,
+};
 use crate::domain::certificate::{self, CertificateNumber, Evidence, Shortfall};
+use crate::domain::Role;
 use crate::error::AppError;
 use sqlx::{FromRow, SqliteConnection};
+use std::collections::HashMap;
 
 pub struct NewType<'a> {
     pub prefix: &'a str,
@@ -150,6 +158,7 @@ pub async fn issue_in(
     decided_by: i64,
     ip: Option<String>,
     now: i64,
+    progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Result<Vec<Issued>, Vec<Refused>>, AppError> {
     // ISO/IEC 17024 keeps training and certification apart: whoever taught
     // the class may not decide who from it is certified.
@@ -165,8 +174,10 @@ pub async fn issue_in(
             crate::error::Problem::DeciderTaughtClass,
         ));
     }
+    // Progress counts two steps per holder: checked, then numbered.
     let mut refused = Vec::new();
-    for &holder in holders {
+    for (step, &holder) in holders.iter().enumerate() {
+        progress(step + 1);
         if let Err(shortfalls) =
             certificate::eligibility(evidence(conn, kind, class_id, holder, now).await?)
         {
@@ -190,7 +201,8 @@ pub async fn issue_in(
         .fetch_one(&mut *conn)
         .await?;
     let mut issued = Vec::with_capacity(holders.len());
-    for &holder in holders {
+    for (step, &holder) in holders.iter().enumerate() {
+        progress(holders.len() + step + 1);
         let name: String = sqlx::query_scalar("SELECT name FROM users WHERE id = ?")
             .bind(holder)
             .fetch_one(&mut *conn)
@@ -314,6 +326,8 @@ pub struct ChangeRequest<'a> {
     pub corrected_name: Option<&'a str>,
     /// Renewal: the first day of the new validity period.
     pub renewed_on: Option<&'a str>,
+    /// The administrator's address, for the audit log.
+    pub ip: Option<String>,
 }
 
 /// Applies a lifecycle change in the caller's write transaction and records
@@ -332,6 +346,12 @@ pub async fn change_in(
         .await?
         .ok_or(AppError::NotFound)?;
     let next = certificate::apply(row.shown(today), request.change).map_err(AppError::Conflict)?;
+    // One renewal per certificate: the next one renews the renewal.
+    if request.change == Change::Renew && renewed_by(conn, certificate_id).await?.is_some() {
+        return Err(AppError::Conflict(
+            crate::error::Problem::CertificateChangeNotAllowed,
+        ));
+    }
     if request.reason.trim().is_empty() {
         return Err(AppError::field("reason", crate::error::Problem::Required));
     }
@@ -369,12 +389,22 @@ pub async fn change_in(
                     name.to_owned(),
                 )
             };
+            // A correction replaces the record as it stands: a suspension
+            // goes on, and a renewal stays linked to what it renewed.
+            let (status, suspended_until, renews) = match request.change {
+                Change::Renew => ("valid", None, Some(certificate_id)),
+                _ if row.shown(today) == certificate::Status::Suspended => {
+                    ("suspended", row.suspended_until.clone(), row.renews_id)
+                }
+                _ => ("valid", None, row.renews_id),
+            };
             let year: i64 = issued_on.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
             let number = next_number(conn, &kind.prefix, year).await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO certificates (number, type_id, holder_id, holder_name, class_id, centre_id,
-                                           issued_on, expires_on, status, renews_id, decided_by, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?) RETURNING id",
+                                           issued_on, expires_on, status, suspended_until, renews_id,
+                                           decided_by, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             )
             .bind(number.to_string())
             .bind(row.type_id)
@@ -384,7 +414,9 @@ pub async fn change_in(
             .bind(row.centre_id)
             .bind(&issued_on)
             .bind(&expires_on)
-            .bind((request.change == Change::Renew).then_some(certificate_id))
+            .bind(status)
+            .bind(&suspended_until)
+            .bind(renews)
             .bind(actor_id)
             .bind(now)
             .fetch_one(&mut *conn)
@@ -408,6 +440,21 @@ pub async fn change_in(
             .bind(now)
             .execute(&mut *conn)
             .await?;
+            if status == "suspended" {
+                // The new record's history says why it is suspended: the
+                // same reason and end date as the suspension it continues.
+                sqlx::query(
+                    "INSERT INTO certificate_events (certificate_id, action, reason, until, actor_id, at)
+                     SELECT ?, 'suspended', reason, until, ?, ? FROM certificate_events
+                     WHERE certificate_id = ? AND action = 'suspended' ORDER BY id DESC LIMIT 1",
+                )
+                .bind(id)
+                .bind(actor_id)
+                .bind(now)
+                .bind(certificate_id)
+                .execute(&mut *conn)
+                .await?;
+            }
             created = Some(Issued {
                 holder_id: row.holder_id,
                 certificate_id: id,
@@ -445,12 +492,27 @@ pub async fn change_in(
                 "reason": request.reason,
                 "new": created.as_ref().map(|c| c.number.to_string()),
             }),
-            ip: None,
+            ip: request.ip.clone(),
         },
         now,
     )
     .await?;
     Ok(created)
+}
+
+/// The number of the certificate that renewed `certificate_id`: the
+/// current record of it, past any correction.
+pub async fn renewed_by(
+    conn: &mut SqliteConnection,
+    certificate_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT number FROM certificates WHERE renews_id = ?
+         ORDER BY status = 'superseded', id DESC LIMIT 1",
+    )
+    .bind(certificate_id)
+    .fetch_optional(conn)
+    .await
 }
 
 pub async fn history(
@@ -490,8 +552,10 @@ pub async fn public(
         Some(id) => by_id(conn, id).await?.map(|r| r.number),
         None => None,
     };
+    let renewed_by = renewed_by(conn, row.id).await?;
     let history = history(conn, row.id).await?;
     Ok(Some(PublicCertificate {
+        renewed_by,
         number: row.number.clone(),
         status: row.shown(today).as_str().to_owned(),
         holder_name: row.holder_name.clone(),
@@ -504,4 +568,398 @@ pub async fn public(
         renews,
         history,
     }))
+}
+
+/// Every certificate type with its course and how many were issued.
+pub async fn types(conn: &mut SqliteConnection) -> Result<Vec<CertificateTypeView>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, String, i64, String, bool, i64)> = sqlx::query_as(
+        "SELECT t.id, t.prefix, t.name_zh, t.name_en, t.validity_months, c.code, t.requires_exam,
+                (SELECT COUNT(*) FROM certificates x WHERE x.type_id = t.id)
+         FROM certificate_types t JOIN courses c ON c.id = t.course_id
+         ORDER BY t.prefix",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, prefix, zh, en, validity_months, course_code, requires_exam, issued)| {
+                CertificateTypeView {
+                    id,
+                    prefix,
+                    name: Localized::new(zh, en),
+                    validity_months,
+                    course_code,
+                    requires_exam,
+                    issued,
+                }
+            },
+        )
+        .collect())
+}
+
+pub async fn course_choices(conn: &mut SqliteConnection) -> Result<Vec<CourseChoice>, sqlx::Error> {
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT code, title_zh, title_en FROM courses ORDER BY code")
+            .fetch_all(conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, zh, en)| CourseChoice {
+            code,
+            title: Localized::new(zh, en),
+        })
+        .collect())
+}
+
+pub async fn issued_count(conn: &mut SqliteConnection, type_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM certificates WHERE type_id = ?")
+        .bind(type_id)
+        .fetch_one(conn)
+        .await
+}
+
+pub async fn update_type(
+    conn: &mut SqliteConnection,
+    id: i64,
+    new: &NewType<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE certificate_types SET prefix = ?, name_zh = ?, name_en = ?, validity_months = ?,
+                course_id = ?, requires_exam = ?
+         WHERE id = ?",
+    )
+    .bind(new.prefix)
+    .bind(new.name.0)
+    .bind(new.name.1)
+    .bind(new.validity_months)
+    .bind(new.course_id)
+    .bind(new.requires_exam)
+    .bind(id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Classes of courses that lead to a certificate, latest first.
+pub async fn classes_to_decide(
+    conn: &mut SqliteConnection,
+    admin_id: i64,
+) -> Result<Vec<ClassToDecide>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, String, String, i64, i64, bool)> = sqlx::query_as(
+        "SELECT k.id, c.code, k.name_zh, k.name_en, k.ends_on,
+                (SELECT COUNT(*) FROM enrolments e WHERE e.class_id = k.id AND e.state = 'completed'),
+                (SELECT COUNT(*) FROM certificates x WHERE x.class_id = k.id
+                   AND x.status IN ('valid', 'suspended') AND x.renews_id IS NULL),
+                EXISTS (SELECT 1 FROM class_instructors i WHERE i.class_id = k.id AND i.instructor_id = ?)
+         FROM classes k JOIN courses c ON c.id = k.course_id
+         WHERE EXISTS (SELECT 1 FROM certificate_types t WHERE t.course_id = c.id)
+         ORDER BY k.ends_on DESC, k.id DESC",
+    )
+    .bind(admin_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(class_id, course_code, zh, en, ends_on, completed, certified, taught_by_me)| {
+                ClassToDecide {
+                    class_id,
+                    course_code,
+                    name: Localized::new(zh, en),
+                    ends_on,
+                    completed,
+                    certified,
+                    taught_by_me,
+                }
+            },
+        )
+        .collect())
+}
+
+/// Certificates whose last valid day is within `days` of `today`, and those
+/// already past it that nobody renewed; soonest first. Revoked, suspended
+/// and superseded ones are not expiring: something else already ended them.
+pub async fn expiring(
+    conn: &mut SqliteConnection,
+    today: &str,
+    days: i64,
+) -> Result<Vec<ExpiringCertificate>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT x.number, x.holder_name, t.prefix, x.expires_on,
+                CAST(julianday(x.expires_on) - julianday(?) AS INTEGER) AS days_left
+         FROM certificates x JOIN certificate_types t ON t.id = x.type_id
+         WHERE x.status = 'valid' AND x.expires_on <= date(?, '+' || ? || ' days')
+           AND NOT EXISTS (SELECT 1 FROM certificates r WHERE r.renews_id = x.id)
+         ORDER BY x.expires_on, x.number
+         LIMIT 1000",
+    )
+    .bind(today)
+    .bind(today)
+    .bind(days)
+    .fetch_all(conn)
+    .await
+}
+
+/// The decision page for `class_id`: its trainees (applicants who never
+/// held a seat are left out) judged against the chosen type.
+pub async fn decision_page(
+    conn: &mut SqliteConnection,
+    class_id: i64,
+    type_id: Option<i64>,
+    admin_id: i64,
+    now: i64,
+) -> Result<Option<DecisionPage>, sqlx::Error> {
+    let class: Option<(i64, String, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT c.id, c.code, k.name_zh, k.name_en, k.ends_on, n.name_zh, n.name_en
+         FROM classes k JOIN courses c ON c.id = k.course_id JOIN centres n ON n.id = c.centre_id
+         WHERE k.id = ?",
+    )
+    .bind(class_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((course_id, course_code, zh, en, ends_on, centre_zh, centre_en)) = class else {
+        return Ok(None);
+    };
+    let rows: Vec<TypeRow> = sqlx::query_as(
+        "SELECT id, prefix, name_zh, name_en, validity_months, course_id, requires_exam
+         FROM certificate_types WHERE course_id = ? ORDER BY prefix",
+    )
+    .bind(course_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let chosen = rows
+        .iter()
+        .find(|t| Some(t.id) == type_id)
+        .or(rows.first())
+        .cloned();
+    let taught: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM class_instructors WHERE class_id = ? AND instructor_id = ?",
+    )
+    .bind(class_id)
+    .bind(admin_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let mut candidates = Vec::new();
+    if let Some(kind) = &chosen {
+        let trainees: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT u.id, u.name, u.email FROM enrolments e JOIN users u ON u.id = e.trainee_id
+             WHERE e.class_id = ? AND e.state IN ('approved', 'completed')
+             ORDER BY u.name, u.id",
+        )
+        .bind(class_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (trainee_id, name, email) in trainees {
+            let evidence = evidence(conn, kind, class_id, trainee_id, now).await?;
+            let certificate: Option<String> = sqlx::query_scalar(
+                "SELECT number FROM certificates WHERE type_id = ? AND class_id = ? AND holder_id = ?
+                   AND status IN ('valid', 'suspended') ORDER BY id DESC LIMIT 1",
+            )
+            .bind(kind.id)
+            .bind(class_id)
+            .bind(trainee_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+            candidates.push(Candidate {
+                trainee_id,
+                name,
+                email,
+                completed: evidence.completed,
+                passed_exam: evidence.passed_exam,
+                certificate,
+                shortfalls: certificate::eligibility(evidence).err().unwrap_or_default(),
+            });
+        }
+    }
+    Ok(Some(DecisionPage {
+        class_id,
+        class_name: Localized::new(zh, en),
+        course_code,
+        centre: Localized::new(centre_zh, centre_en),
+        ends_on,
+        types: rows
+            .iter()
+            .map(|t| TypeChoice {
+                id: t.id,
+                prefix: t.prefix.clone(),
+                name: Localized::new(t.name_zh.clone(), t.name_en.clone()),
+                requires_exam: t.requires_exam,
+                validity_months: t.validity_months,
+            })
+            .collect(),
+        type_id: chosen.map(|t| t.id),
+        taught_by_me: taught.is_some(),
+        candidates,
+        today: super::china_today(),
+    }))
+}
+
+/// Users' names by id.
+pub async fn names(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, String>, sqlx::Error> {
+    let mut names = HashMap::with_capacity(ids.len());
+    for &id in ids {
+        let name: Option<String> = sqlx::query_scalar("SELECT name FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if let Some(name) = name {
+            names.insert(id, name);
+        }
+    }
+    Ok(names)
+}
+
+/// Whether `user` may have a copy (print page, PDF) of `row`: its holder
+/// and administrators.
+pub fn may_hold_copy(user: &SessionUser, row: &CertificateRow) -> bool {
+    user.role == Role::Administrator || user.id == row.holder_id
+}
+
+/// A certificate with what only administrators see, and the changes its
+/// status allows on `today`.
+pub async fn admin_view(
+    conn: &mut SqliteConnection,
+    number: &str,
+    today: &str,
+) -> Result<Option<AdminCertificate>, sqlx::Error> {
+    let Some(row) = by_number(conn, number).await? else {
+        return Ok(None);
+    };
+    let Some(public) = public(conn, number, today).await? else {
+        return Ok(None);
+    };
+    let holder_email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = ?")
+        .bind(row.holder_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let class: Option<(String, String)> = match row.class_id {
+        Some(id) => {
+            sqlx::query_as("SELECT name_zh, name_en FROM classes WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+        None => None,
+    };
+    let decided_by: Option<String> = sqlx::query_scalar(
+        "SELECT u.name FROM certificates x JOIN users u ON u.id = x.decided_by WHERE x.id = ?",
+    )
+    .bind(row.id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let history: Vec<AdminHistoryEntry> = sqlx::query_as(
+        "SELECT e.action, e.reason, e.until, e.at, u.name AS actor
+         FROM certificate_events e LEFT JOIN users u ON u.id = e.actor_id
+         WHERE e.certificate_id = ? ORDER BY e.id",
+    )
+    .bind(row.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let shown = row.shown(today);
+    let renewed = public.renewed_by.is_some();
+    let allowed = certificate::Change::ALL
+        .into_iter()
+        .filter(|change| certificate::apply(shown, *change).is_ok())
+        .filter(|change| !(renewed && *change == certificate::Change::Renew))
+        .map(|change| change.as_str().to_owned())
+        .collect();
+    Ok(Some(AdminCertificate {
+        public,
+        holder_email,
+        class_name: class.map(|(zh, en)| Localized::new(zh, en)),
+        class_id: row.class_id,
+        decided_by,
+        history,
+        allowed,
+        today: today.to_owned(),
+    }))
+}
+
+/// Holders of certificates in force on `today` whose name or number
+/// contains `query` (any case); a page of them and how many in all.
+pub async fn register(
+    conn: &mut SqliteConnection,
+    query: &str,
+    today: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<RegisterEntry>, i64), sqlx::Error> {
+    // In force: valid and not past its date, or suspended until a day that
+    // has passed (the suspension lapsed without a job to lift it).
+    const IN_FORCE: &str = "FROM certificates x
+         JOIN certificate_types t ON t.id = x.type_id
+         JOIN centres n ON n.id = x.centre_id
+         WHERE x.expires_on >= ?1
+           AND (x.status = 'valid' OR (x.status = 'suspended' AND x.suspended_until < ?1))
+           AND (?2 = '' OR x.holder_name LIKE ?3 ESCAPE '\\' OR x.number LIKE ?3 ESCAPE '\\')";
+    // LIKE ignores ASCII case, so "cpa-2000" finds CPA-2000-00070.
+    let pattern = super::like_pattern(query);
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {IN_FORCE}"))
+        .bind(today)
+        .bind(query)
+        .bind(&pattern)
+        .fetch_one(&mut *conn)
+        .await?;
+    let rows: Vec<(String, String, String, String, String, String, String)> =
+        sqlx::query_as(&format!(
+            "SELECT x.holder_name, x.number, t.name_zh, t.name_en, n.name_zh, n.name_en, x.expires_on
+             {IN_FORCE}
+             ORDER BY x.holder_name, x.number LIMIT ?4 OFFSET ?5"
+        ))
+        .bind(today)
+        .bind(query)
+        .bind(&pattern)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *conn)
+        .await?;
+    let entries = rows
+        .into_iter()
+        .map(
+            |(holder_name, number, type_zh, type_en, centre_zh, centre_en, expires_on)| {
+                RegisterEntry {
+                    holder_name,
+                    number,
+                    type_name: Localized::new(type_zh, type_en),
+                    centre_name: Localized::new(centre_zh, centre_en),
+                    expires_on,
+                }
+            },
+        )
+        .collect();
+    Ok((entries, total))
+}
+
+/// Every certificate `holder_id` has had, newest first, with its status today.
+pub async fn of_holder(
+    conn: &mut SqliteConnection,
+    holder_id: i64,
+    today: &str,
+) -> Result<Vec<MyCertificate>, sqlx::Error> {
+    let rows: Vec<CertificateRow> = sqlx::query_as(&format!(
+        "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE holder_id = ? ORDER BY id DESC"
+    ))
+    .bind(holder_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut mine = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (zh, en): (String, String) =
+            sqlx::query_as("SELECT name_zh, name_en FROM certificate_types WHERE id = ?")
+                .bind(row.type_id)
+                .fetch_one(&mut *conn)
+                .await?;
+        mine.push(MyCertificate {
+            status: row.shown(today).as_str().to_owned(),
+            number: row.number,
+            type_name: Localized::new(zh, en),
+            issued_on: row.issued_on,
+            expires_on: row.expires_on,
+        });
+    }
+    Ok(mine)
 }
