@@ -172,9 +172,10 @@ async fn the_demo_instructor_sees_the_gradebook_and_the_item_analysis_in_chinese
         page.click_link("教学").await?;
         page.wait_for_path("/teach").await?;
         page.wait_hydrated().await?;
-        page.click_link("清洁生产审核员培训 · 2000年第2期").await?;
+        page.click_link("清洁生产审核员培训 · 第3期（满员，设候补）")
+            .await?;
         page.click_link("成绩册").await?;
-        page.wait_for_text("第2期审核员培训班结业考试").await?;
+        page.wait_for_text("入学摸底测试").await?;
         page.wait_for_text("待评阅").await?;
         page.screenshot("gradebook-zh.png").await?;
         page.click_link("考试").await?;
@@ -184,7 +185,7 @@ async fn the_demo_instructor_sees_the_gradebook_and_the_item_analysis_in_chinese
         page.wait_for_text("隐藏姓名").await?;
         page.wait_for_text("待评阅").await?;
         page.screenshot("grading-zh.png").await?;
-        page.click_link("第2期审核员培训班结业考试").await?;
+        page.click_link("入学摸底测试").await?;
         page.wait_for_text("试题分析").await?;
         page.screenshot("exam-report-zh.png").await?;
         Ok(())

@@ -336,8 +336,8 @@ pub struct Classes {
 }
 
 /// Banks, exams and attempts: the two auditor classes' final examinations
-/// (1999 released; 2000 with answers waiting for the demo instructor), an
-/// open quiz with attempts in progress, an open lecture quiz for the demo
+/// (released, with resits), the next class's entrance assessment with answers
+/// waiting for the demo instructor, an open quiz with attempts in progress, an open lecture quiz for the demo
 /// trainee, and a released lecture quiz with the demo trainee's result.
 pub async fn load(
     conn: &mut SqliteConnection,
@@ -355,16 +355,18 @@ pub async fn load(
         .collect();
     let final_ids: Vec<i64> = final_paper.iter().map(|p| p.0).collect();
 
-    for (class, title, year, skill, graded) in [
+    // The two auditor classes' final examinations, with a resit a week
+    // later for whoever failed: all 70 passed in the end (DOMAIN.md), which
+    // the certificates in the demo rest on.
+    for (class, title, year, skill) in [
         (
             classes.cpa1999,
             (
                 "第1期审核员培训班结业考试",
                 "Auditor class 1 final examination",
             ),
-            "1999-06-18",
+            "1999-05-21",
             0,
-            usize::MAX,
         ),
         (
             classes.cpa2000,
@@ -372,9 +374,8 @@ pub async fn load(
                 "第2期审核员培训班结业考试",
                 "Auditor class 2 final examination",
             ),
-            "2000-05-19",
+            "2000-04-21",
             5,
-            20,
         ),
     ] {
         let opens = super::at(year);
@@ -385,9 +386,9 @@ pub async fn load(
             title,
             &final_ids,
             opens,
-            opens + DAY,
+            opens + 10 * DAY,
             120,
-            1,
+            2,
             opens - 7 * DAY,
         )
         .await?;
@@ -409,13 +410,54 @@ pub async fn load(
             )
             .await?;
         }
-        grade_waiting(conn, instructor, exam, graded, opens + 3 * DAY).await?;
-        if graded == usize::MAX {
-            exams::release_in(conn, instructor, exam, None, opens + 4 * DAY)
-                .await
-                .map_err(|e| anyhow::anyhow!("releasing a demo exam: {e:?}"))?;
+        grade_waiting(conn, instructor, exam, usize::MAX, opens + 3 * DAY).await?;
+        let failed: Vec<i64> = sqlx::query_scalar(
+            "SELECT trainee_id FROM attempts WHERE exam_id = ? AND score * 100 < max_points * 60",
+        )
+        .bind(exam)
+        .fetch_all(&mut *conn)
+        .await?;
+        for &id in &failed {
+            let n = members.iter().position(|m| *m == id).unwrap_or(0);
+            // Everyone who resat had studied: they know every answer.
+            sit(
+                conn,
+                exam,
+                id,
+                n,
+                &final_paper,
+                opens + 7 * DAY + n as i64 * 60,
+                true,
+                -100,
+            )
+            .await?;
         }
+        grade_waiting(conn, instructor, exam, usize::MAX, opens + 8 * DAY).await?;
+        exams::release_in(conn, instructor, exam, None, opens + 11 * DAY)
+            .await
+            .map_err(|e| anyhow::anyhow!("releasing a demo exam: {e:?}"))?;
     }
+
+    // The next auditor class's entrance assessment closed yesterday: 21
+    // papers handed in, the essays waiting for the demo instructor.
+    let entrance = create_exam(
+        conn,
+        instructor,
+        classes.cpa_full,
+        ("入学摸底测试", "Entrance assessment"),
+        &final_ids,
+        now - 5 * DAY,
+        now - DAY,
+        120,
+        1,
+        now - 6 * DAY,
+    )
+    .await?;
+    for (n, &id) in cohort[70..91].iter().enumerate() {
+        let started = now - 4 * DAY + n as i64 * 600;
+        sit(conn, entrance, id, n, &final_paper, started, true, 5).await?;
+    }
+    grade_waiting(conn, instructor, entrance, 1, now - 2 * DAY).await?;
 
     // The current, full auditor class: a quiz open now, some attempts in progress.
     let quiz_paper: Vec<(i64, usize)> = [5, 6, 12, 14, 18, 23, 25, 29]

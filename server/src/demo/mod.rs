@@ -11,6 +11,7 @@ use app::ssr::passwords::Hasher;
 use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
+mod certificates;
 mod exams;
 
 /// Every demo account's password (PRODUCT.md).
@@ -604,6 +605,20 @@ async fn load_catalogue(
             opens: open.0,
             closes: now + 24 * DAY,
         },
+        // Last year's EIA class, whose trainees hold post certificates.
+        DemoClass {
+            course: "EIA-CERT",
+            name: ("2025年上海班", "Shanghai class, 2025"),
+            starts_on: date(now - 300 * DAY),
+            ends_on: date(now - 295 * DAY),
+            city: ("上海", "Shanghai"),
+            venue: "上海市清洁生产中心",
+            capacity: 30,
+            waitlist: false,
+            approval: Approval::Manual,
+            opens: now - 360 * DAY,
+            closes: now - 310 * DAY,
+        },
     ];
     let mut class_ids = Vec::new();
     for class in &classes {
@@ -627,7 +642,7 @@ async fn load_catalogue(
         .await?;
         class_ids.push(id);
     }
-    let [cpa1999, cpa2000, cpa_full, eia_sh, eia_ty, _eia_xa, lecture_sh, iso_past, iso_next, ..] =
+    let [cpa1999, cpa2000, cpa_full, eia_sh, eia_ty, _eia_xa, lecture_sh, iso_past, iso_next, .., eia_past] =
         class_ids[..]
     else {
         anyhow::bail!("demo classes missing");
@@ -646,6 +661,7 @@ async fn load_catalogue(
         (lecture_sh, instructor2),
         (iso_past, instructor2),
         (iso_next, instructor2),
+        (eia_past, instructor2),
     ] {
         catalogue::add_instructor(conn, class, teacher).await?;
     }
@@ -771,6 +787,17 @@ async fn load_catalogue(
         )
         .await?;
     }
+    for &id in std::iter::once(&trainee).chain(&cohort[40..47]) {
+        enrolments::insert_as_is(
+            conn,
+            eia_past,
+            id,
+            EnrolmentState::Completed,
+            "",
+            now - 330 * DAY,
+        )
+        .await?;
+    }
     exams::load(
         conn,
         &exams::Classes {
@@ -787,6 +814,25 @@ async fn load_catalogue(
         instructor2,
         trainee,
         cohort,
+        now,
+    )
+    .await?;
+    let emails: HashMap<String, i64> = sqlx::query_as("SELECT email, id FROM users")
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .collect();
+    certificates::load(
+        conn,
+        &certificates::Ids {
+            admin: accounts["admin@academy.test"],
+            cpa_course: course_ids["CPA-AUD"],
+            eia_course: course_ids["EIA-CERT"],
+            cpa1999,
+            cpa2000,
+            eia_past,
+        },
+        &emails,
         now,
     )
     .await?;
