@@ -83,6 +83,7 @@ async fn twenty_concurrent_bulk_issues_get_distinct_gapless_numbers() {
                 admin,
                 None,
                 db::now(),
+                &|_| {},
             )
             .await
             .unwrap()
@@ -140,6 +141,7 @@ async fn a_refused_or_rolled_back_issue_leaves_no_gap_and_no_certificate() {
         admin,
         None,
         db::now(),
+        &|_| {},
     )
     .await
     .unwrap()
@@ -160,6 +162,7 @@ async fn a_refused_or_rolled_back_issue_leaves_no_gap_and_no_certificate() {
         admin,
         None,
         db::now(),
+        &|_| {},
     )
     .await
     .unwrap()
@@ -176,6 +179,7 @@ async fn a_refused_or_rolled_back_issue_leaves_no_gap_and_no_certificate() {
         admin,
         None,
         db::now(),
+        &|_| {},
     )
     .await
     .unwrap()
@@ -198,6 +202,7 @@ async fn a_refused_or_rolled_back_issue_leaves_no_gap_and_no_certificate() {
         admin,
         None,
         db::now(),
+        &|_| {},
     )
     .await
     .unwrap()
@@ -235,6 +240,7 @@ async fn a_type_that_requires_an_exam_refuses_those_without_a_released_pass() {
         admin,
         None,
         db::now(),
+        &|_| {},
     )
     .await
     .unwrap()
@@ -318,6 +324,7 @@ async fn the_public_api_shows_status_history_and_a_signed_credential_and_is_rate
         admin,
         None,
         db::now(),
+        &|_| {},
     )
     .await
     .unwrap()
@@ -355,6 +362,7 @@ async fn the_public_api_shows_status_history_and_a_signed_credential_and_is_rate
             "holder_name",
             "issued_on",
             "number",
+            "renewed_by",
             "renews",
             "status",
             "superseded_by",
@@ -372,6 +380,7 @@ async fn the_public_api_shows_status_history_and_a_signed_credential_and_is_rate
         until: Some("2099-12-31"),
         corrected_name: None,
         renewed_on: None,
+        ip: None,
     };
     certificates::change_in(
         &mut tx,
@@ -449,6 +458,7 @@ async fn corrections_and_renewals_make_new_records_and_revocation_is_final() {
         admin,
         None,
         db::now(),
+        &|_| {},
     )
     .await
     .unwrap()
@@ -461,6 +471,7 @@ async fn corrections_and_renewals_make_new_records_and_revocation_is_final() {
             until: None,
             corrected_name: name,
             renewed_on: renewed,
+            ip: None,
         };
     // Expired on its date, no job needed: renewal makes a linked record.
     let renewed = certificates::change_in(
@@ -577,6 +588,7 @@ async fn an_administrator_who_taught_the_class_cannot_decide_its_certificates() 
         admin,
         None,
         db::now(),
+        &|_| {},
     )
     .await;
     assert_eq!(
@@ -604,6 +616,7 @@ async fn anyone_may_verify_a_number_and_an_unknown_one_is_simply_not_found() {
         admin,
         None,
         db::now(),
+        &|_| {},
     )
     .await
     .unwrap()
@@ -625,4 +638,79 @@ async fn anyone_may_verify_a_number_and_an_unknown_one_is_simply_not_found() {
             academy_tests::json(response).await;
         assert!(none.is_none(), "{unknown}");
     }
+}
+
+#[tokio::test]
+async fn the_demo_world_certifies_the_seventy_auditors_and_shows_every_status() {
+    let app = spawn_app().await;
+    server::demo::load(&app.state.db, &app.state.hasher)
+        .await
+        .unwrap();
+    let db = &app.state.db.reader;
+    let originals: Vec<String> = sqlx::query_scalar(
+        "SELECT number FROM certificates WHERE number LIKE 'CPA-1999-%' OR number LIKE 'CPA-2000-%'
+         ORDER BY number",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    assert_eq!(originals.len(), 70);
+    assert_eq!(originals[0], "CPA-1999-00001");
+    assert_eq!(originals[69], "CPA-2000-00035");
+    // Every one was decided by an administrator who did not teach the class.
+    let taught: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM certificates x JOIN class_instructors i
+           ON i.class_id = x.class_id AND i.instructor_id = x.decided_by",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    assert_eq!(taught, 0);
+
+    let today = db::china_today();
+    let mut conn = db.acquire().await.unwrap();
+    let mut shown = BTreeSet::new();
+    let numbers: Vec<String> = sqlx::query_scalar("SELECT number FROM certificates")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+    for number in &numbers {
+        let public = certificates::public(&mut conn, number, &today)
+            .await
+            .unwrap()
+            .unwrap();
+        shown.insert(public.status);
+    }
+    assert_eq!(
+        shown,
+        BTreeSet::from(
+            ["expired", "revoked", "superseded", "suspended", "valid"].map(String::from)
+        )
+    );
+    let lapsed = certificates::public(&mut conn, "CPA-2000-00035", &today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (lapsed.status.as_str(), lapsed.renewed_by),
+        ("expired", None)
+    );
+    let renewed = certificates::public(&mut conn, "CPA-1999-00001", &today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        renewed.renewed_by.is_some(),
+        "renewed, and it says by which"
+    );
+    let eia: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM certificates WHERE number LIKE 'EIA-%'")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    assert!(eia >= 3, "{eia} EIA certificates");
+    // Some fall due soon, so the expiring list has something to show.
+    let soon = certificates::expiring(&mut conn, &today, 90).await.unwrap();
+    assert!(soon.iter().any(|e| e.days_left >= 0), "{soon:?}");
+    assert!(soon.iter().any(|e| e.days_left < 0), "the lapsed one");
 }
