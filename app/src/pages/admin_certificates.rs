@@ -452,7 +452,7 @@ fn Decision(
                 }
             })}
             <div class="field-pair">
-                <div class="field" class:has-error=move || problem_of(value, "issued_on").get().is_some()>
+                <div class="field narrow" class:has-error=move || problem_of(value, "issued_on").get().is_some()>
                     <label for="field-issued_on">{t.cert_issue_date}</label>
                     <input id="field-issued_on" type="date" name="issued_on"
                         prop:value=move || issued_on.get()
@@ -581,7 +581,7 @@ fn Record(record: AdminCertificate, revision: RwSignal<u32>) -> impl IntoView {
         <section class="card">
             <dl class="facts">
                 <dt>{t.verify_holder}</dt>
-                <dd class="holder">{c.holder_name.clone()} " · " <span class="muted">{record.holder_email.clone()}</span></dd>
+                <dd class="holder">{c.holder_name.clone()} <span class="holder-email">{record.holder_email.clone()}</span></dd>
                 <dt>{t.verify_type}</dt>
                 <dd>{c.type_name.get(lang).to_owned()}</dd>
                 <dt>{t.verify_centre}</dt>

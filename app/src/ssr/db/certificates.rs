@@ -572,9 +572,21 @@ pub async fn public(
 
 /// Every certificate type with its course and how many were issued.
 pub async fn types(conn: &mut SqliteConnection) -> Result<Vec<CertificateTypeView>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, String, i64, String, bool, i64)> = sqlx::query_as(
-        "SELECT t.id, t.prefix, t.name_zh, t.name_en, t.validity_months, c.code, t.requires_exam,
-                (SELECT COUNT(*) FROM certificates x WHERE x.type_id = t.id)
+    #[derive(FromRow)]
+    struct Row {
+        id: i64,
+        prefix: String,
+        name_zh: String,
+        name_en: String,
+        validity_months: i64,
+        course_code: String,
+        requires_exam: bool,
+        issued: i64,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT t.id, t.prefix, t.name_zh, t.name_en, t.validity_months, c.code AS course_code,
+                t.requires_exam,
+                (SELECT COUNT(*) FROM certificates x WHERE x.type_id = t.id) AS issued
          FROM certificate_types t JOIN courses c ON c.id = t.course_id
          ORDER BY t.prefix",
     )
@@ -582,19 +594,15 @@ pub async fn types(conn: &mut SqliteConnection) -> Result<Vec<CertificateTypeVie
     .await?;
     Ok(rows
         .into_iter()
-        .map(
-            |(id, prefix, zh, en, validity_months, course_code, requires_exam, issued)| {
-                CertificateTypeView {
-                    id,
-                    prefix,
-                    name: Localized::new(zh, en),
-                    validity_months,
-                    course_code,
-                    requires_exam,
-                    issued,
-                }
-            },
-        )
+        .map(|row| CertificateTypeView {
+            id: row.id,
+            prefix: row.prefix,
+            name: Localized::new(row.name_zh, row.name_en),
+            validity_months: row.validity_months,
+            course_code: row.course_code,
+            requires_exam: row.requires_exam,
+            issued: row.issued,
+        })
         .collect())
 }
 
@@ -646,34 +654,43 @@ pub async fn classes_to_decide(
     conn: &mut SqliteConnection,
     admin_id: i64,
 ) -> Result<Vec<ClassToDecide>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, String, String, i64, i64, bool)> = sqlx::query_as(
-        "SELECT k.id, c.code, k.name_zh, k.name_en, k.ends_on,
-                (SELECT COUNT(*) FROM enrolments e WHERE e.class_id = k.id AND e.state = 'completed'),
+    #[derive(FromRow)]
+    struct Row {
+        class_id: i64,
+        course_code: String,
+        name_zh: String,
+        name_en: String,
+        ends_on: String,
+        completed: i64,
+        certified: i64,
+        taught_by_me: bool,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT k.id AS class_id, c.code AS course_code, k.name_zh, k.name_en, k.ends_on,
+                (SELECT COUNT(*) FROM enrolments e WHERE e.class_id = k.id AND e.state = 'completed')
+                  AS completed,
                 (SELECT COUNT(*) FROM certificates x WHERE x.class_id = k.id
-                   AND x.status IN ('valid', 'suspended') AND x.renews_id IS NULL),
+                   AND x.status IN ('valid', 'suspended') AND x.renews_id IS NULL) AS certified,
                 EXISTS (SELECT 1 FROM class_instructors i WHERE i.class_id = k.id AND i.instructor_id = ?)
+                  AS taught_by_me
          FROM classes k JOIN courses c ON c.id = k.course_id
          WHERE EXISTS (SELECT 1 FROM certificate_types t WHERE t.course_id = c.id)
-         ORDER BY k.ends_on DESC, k.id DESC",
+         ORDER BY completed > certified DESC, k.ends_on DESC, k.id DESC",
     )
     .bind(admin_id)
     .fetch_all(conn)
     .await?;
     Ok(rows
         .into_iter()
-        .map(
-            |(class_id, course_code, zh, en, ends_on, completed, certified, taught_by_me)| {
-                ClassToDecide {
-                    class_id,
-                    course_code,
-                    name: Localized::new(zh, en),
-                    ends_on,
-                    completed,
-                    certified,
-                    taught_by_me,
-                }
-            },
-        )
+        .map(|row| ClassToDecide {
+            class_id: row.class_id,
+            course_code: row.course_code,
+            name: Localized::new(row.name_zh, row.name_en),
+            ends_on: row.ends_on,
+            completed: row.completed,
+            certified: row.certified,
+            taught_by_me: row.taught_by_me,
+        })
         .collect())
 }
 
@@ -772,6 +789,8 @@ pub async fn decision_page(
             });
         }
     }
+    // Those who can be certified now first, then the rest, each by name.
+    candidates.sort_by_key(|c| !c.shortfalls.is_empty());
     Ok(Some(DecisionPage {
         class_id,
         class_name: Localized::new(zh, en),
