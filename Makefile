@@ -22,10 +22,9 @@ run:
 test:
 	./scripts/setup.sh --test
 	cargo leptos build --release
-	@# Once in a few runs a server-rendered page never answers in the
-	@# integration tests (a known, not yet understood hang; the client gives
-	@# up after 30 s). A second full run separates that from a real failure,
-	@# which fails both.
+	@# A second full run separates a rare environmental hiccup from a real
+	@# failure, which fails both. (The server-rendered pages that once never
+	@# answered here were leptos issue #4773, avoided in server/src/routes.rs.)
 	cargo test --workspace --no-fail-fast || { echo "test run failed; running once more"; cargo test --workspace --no-fail-fast; }
 
 setup:

@@ -62,8 +62,20 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
     })
 }
 
+/// The app's routes, worked out once per process. Generating them runs the
+/// app with resource loading suppressed by a process-wide flag, and a
+/// resource that first polls while any thread does so waits forever
+/// (leptos issue #4773): with one generation before any router exists, no
+/// page can be rendering meanwhile — which matters where several servers
+/// share a process, as in the integration tests.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let request_id = header::HeaderName::from_static(app::ssr::context::REQUEST_ID_HEADER);
     Router::new()
         .route("/healthz", get(healthz))
