@@ -64,6 +64,7 @@ pub enum Problem {
     CertificateNumberInvalid,
     DeciderTaughtClass,
     CertificateChangeNotAllowed,
+    PrefixInvalid,
     PrefixTaken,
     PrefixFixed,
     NotEligible { count: u32 },

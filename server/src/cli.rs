@@ -32,11 +32,15 @@ enum Command {
     /// Load the demo world (demo accounts and data); does nothing if loaded.
     Demo,
     /// Check a signed certificate credential (JSON) offline: the signature,
-    /// that this issuer's key made it, and its validity dates. Exits 1 if
+    /// that the issuer's key made it, and its validity dates. Exits 1 if
     /// any check fails.
     Verify {
         /// The credential file.
         file: std::path::PathBuf,
+        /// The issuer's published DID document (a saved copy of
+        /// /.well-known/did.json); without it, the key this server signs with.
+        #[arg(long)]
+        did: Option<std::path::PathBuf>,
     },
 }
 
@@ -58,8 +62,13 @@ pub async fn run() -> anyhow::Result<()> {
             println!("{report}");
             Ok(())
         }
-        Command::Verify { file } => {
-            let report = verify_file(&config, &file, time::OffsetDateTime::now_utc())?;
+        Command::Verify { file, did } => {
+            let report = verify_file(
+                &config,
+                &file,
+                did.as_deref(),
+                time::OffsetDateTime::now_utc(),
+            )?;
             println!("{}", report.text);
             if report.passed {
                 Ok(())
@@ -76,11 +85,13 @@ pub struct VerifyReport {
     pub text: String,
 }
 
-/// Checks the credential in `file` against the configured issuer key (the
-/// same file the server signs with) at `now`.
+/// Checks the credential in `file` at `now` against the issuer's published
+/// DID document in `did`, or else the configured issuer key (the same file
+/// the server signs with).
 pub fn verify_file(
     config: &Config,
     file: &std::path::Path,
+    did: Option<&std::path::Path>,
     now: time::OffsetDateTime,
 ) -> anyhow::Result<VerifyReport> {
     use app::ssr::credentials::{self, Issuer};
@@ -93,15 +104,30 @@ pub fn verify_file(
             text: format!("{}: not JSON — not a credential", file.display()),
         });
     };
-    if !config.issuer_key.exists() {
-        bail!(
-            "no issuer key at {} (set ACADEMY_ISSUER_KEY to the key the server signs with)",
-            config.issuer_key.display()
-        );
-    }
-    let key = IssuerKey::load_or_create(&config.issuer_key)?;
-    let issuer = Issuer::new(key, &config.public_url, "Academy");
-    let check = credentials::check(&credential, &issuer, now);
+    let check = match did {
+        Some(did) => {
+            let document: serde_json::Value = serde_json::from_str(
+                &std::fs::read_to_string(did)
+                    .with_context(|| format!("reading {}", did.display()))?,
+            )
+            .with_context(|| format!("{} is not a DID document (JSON)", did.display()))?;
+            let (key, method) = credentials::published_key(&document)
+                .map_err(|why| anyhow::anyhow!("{}: {why}", did.display()))?;
+            credentials::check_with(&credential, &key, &method, now)
+        }
+        None => {
+            if !config.issuer_key.exists() {
+                bail!(
+                    "no issuer key at {} (give the issuer's DID document with --did, or set \
+                     ACADEMY_ISSUER_KEY to the key the server signs with)",
+                    config.issuer_key.display()
+                );
+            }
+            let key = IssuerKey::load_or_create(&config.issuer_key)?;
+            let issuer = Issuer::new(key, &config.public_url, "Academy");
+            credentials::check(&credential, &issuer, now)
+        }
+    };
     let line = |name: &str, result: &Result<(), String>| match result {
         Ok(()) => format!("  {name:<11} ok"),
         Err(why) => format!("  {name:<11} FAILED: {why}"),

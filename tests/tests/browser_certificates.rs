@@ -52,11 +52,29 @@ async fn an_administrator_issues_the_certificates_of_a_class() {
         page.wait_for_text("0 人符合条件，共 8").await?;
         page.screenshot("decision-zh.png").await?;
 
-        // The demo instructor taught the full auditor class: an
-        // administrator who did so would be refused the same way; here the
-        // page says why nobody may decide twice.
+        // A new certificate type: a bad prefix is explained beside the
+        // field, in Chinese, and nothing typed is lost.
         page.open_hydrated("/admin/certificates/types").await?;
         page.wait_for_text("CPA").await?;
+        page.fill("编号前缀", "1X").await?;
+        page.fill("有效期（月）", "24").await?;
+        page.fill("名称（中文）", "石化行业清洁生产审核员").await?;
+        page.fill("名称（英文）", "Petrochemical Cleaner Production Auditor")
+            .await?;
+        page.select("课程", "SINOPEC-AUD 石化行业清洁生产审核")
+            .await?;
+        page.click_button("保存").await?;
+        let error = page.wait_for_error_beside("编号前缀").await?;
+        assert!(error.contains("以字母开头"), "{error}");
+        assert_eq!(
+            page.value_of("名称（中文）").await?,
+            "石化行业清洁生产审核员"
+        );
+        page.screenshot("certificate-type-error-zh.png").await?;
+        page.fill("编号前缀", "SPA").await?;
+        page.click_button("保存").await?;
+        page.wait_for_text("已保存。").await?;
+        page.wait_for_text("石化行业清洁生产审核员").await?;
         page.screenshot("certificate-types-zh.png").await?;
         Ok(())
     })

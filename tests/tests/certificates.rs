@@ -282,7 +282,7 @@ async fn academy_verify_accepts_a_signed_credential_and_rejects_a_tampered_one()
     let good = dir.path().join("good.json");
     std::fs::write(&good, serde_json::to_string_pretty(&signed).unwrap()).unwrap();
     let now = time::OffsetDateTime::now_utc();
-    let report = server::cli::verify_file(&config, &good, now).unwrap();
+    let report = server::cli::verify_file(&config, &good, None, now).unwrap();
     assert!(report.passed, "{}", report.text);
     assert!(report.text.contains("CPA-2000-00070"));
 
@@ -291,7 +291,7 @@ async fn academy_verify_accepts_a_signed_credential_and_rejects_a_tampered_one()
         .unwrap()
         .replace("李晓梅", "李晓海");
     std::fs::write(&tampered, text).unwrap();
-    let report = server::cli::verify_file(&config, &tampered, now).unwrap();
+    let report = server::cli::verify_file(&config, &tampered, None, now).unwrap();
     assert!(!report.passed);
     assert!(
         report.text.contains("signature   FAILED"),
@@ -302,10 +302,28 @@ async fn academy_verify_accepts_a_signed_credential_and_rejects_a_tampered_one()
     let garbage = dir.path().join("garbage.json");
     std::fs::write(&garbage, "{not json").unwrap();
     assert!(
-        !server::cli::verify_file(&config, &garbage, now)
+        !server::cli::verify_file(&config, &garbage, None, now)
             .unwrap()
             .passed
     );
+
+    // A stranger without the issuer's key file checks against a saved copy
+    // of the published DID document; another issuer's document fails.
+    let stranger = server::Config::for_tests("/nonexistent/academy.db".into());
+    let published = dir.path().join("did.json");
+    std::fs::write(&published, did.to_string()).unwrap();
+    let report = server::cli::verify_file(&stranger, &good, Some(&published), now).unwrap();
+    assert!(report.passed, "{}", report.text);
+    let report = server::cli::verify_file(&stranger, &tampered, Some(&published), now).unwrap();
+    assert!(!report.passed);
+    let other = credentials::Issuer::new(
+        app::ssr::signing::IssuerKey::from_seed([7; 32]),
+        "http://127.0.0.1",
+        "Academy",
+    );
+    std::fs::write(&published, other.did_document().to_string()).unwrap();
+    let report = server::cli::verify_file(&stranger, &good, Some(&published), now).unwrap();
+    assert!(!report.passed, "{}", report.text);
 }
 
 #[tokio::test]

@@ -1132,7 +1132,7 @@ async fn certificate_types_are_checked_and_a_prefix_is_fixed_once_used() {
     for bad in ["C", "C-P", "1AB", "ABCDEFGHIJK", "环境", ""] {
         let problem = field_error(save(form(None, bad)).await, "prefix").await;
         assert!(
-            matches!(problem, Problem::CodeInvalid | Problem::Required),
+            matches!(problem, Problem::PrefixInvalid | Problem::Required),
             "{bad:?}: {problem:?}"
         );
     }

@@ -75,7 +75,7 @@ pub fn parse_prefix(input: &str) -> Result<String, Problem> {
     if ok {
         Ok(prefix)
     } else {
-        Err(Problem::CodeInvalid)
+        Err(Problem::PrefixInvalid)
     }
 }
 

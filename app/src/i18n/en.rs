@@ -549,6 +549,7 @@ fn problem_text(problem: Problem) -> String {
         Problem::CertificateNumberInvalid => "Enter a certificate number like CPA-2000-00070.".into(),
         Problem::DeciderTaughtClass => "You taught this class, so another administrator must decide its certificates (ISO/IEC 17024 keeps training and certification apart).".into(),
         Problem::CertificateChangeNotAllowed => "The certificate's status does not allow this change.".into(),
+        Problem::PrefixInvalid => "Use 2 to 10 capital letters or digits, starting with a letter, e.g. CPA.".into(),
         Problem::PrefixTaken => "Another certificate type already uses this prefix.".into(),
         Problem::PrefixFixed => "Certificates have been issued with this prefix, so it cannot change.".into(),
         Problem::NotEligible { count } => format!("{count} of the chosen trainees do not meet the requirements; nothing was issued. The list shows why."),

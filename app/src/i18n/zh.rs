@@ -551,6 +551,7 @@ fn problem_text(problem: Problem) -> String {
         Problem::CertificateNumberInvalid => "请输入证书编号，例如 CPA-2000-00070。".into(),
         Problem::DeciderTaughtClass => "您讲授过本班，须由其他管理员作出发证决定（ISO/IEC 17024 要求培训与认证分离）。".into(),
         Problem::CertificateChangeNotAllowed => "证书当前状态不允许此项变更。".into(),
+        Problem::PrefixInvalid => "请使用2至10个大写字母或数字，以字母开头，例如 CPA。".into(),
         Problem::PrefixTaken => "已有其他证书类型使用此编号前缀。".into(),
         Problem::PrefixFixed => "已按此前缀发放证书，前缀不可再改。".into(),
         Problem::NotEligible { count } => format!("所选学员中有 {count} 人不符合条件，未发放任何证书。原因见名单。"),

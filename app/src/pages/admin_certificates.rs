@@ -2,6 +2,7 @@
 //! the expiring list, certificate types, the decision page of a class, and
 //! one certificate's record with its lifecycle changes.
 
+use crate::api::certificates::HistoryEntry;
 use crate::api::certification::{
     bulk_issue_progress, certification_candidates, load_admin_certificate, load_certificate_types,
     load_certification, AdminCertificate, Candidate, ChangeCertificate, DecisionPage,
@@ -11,6 +12,7 @@ use crate::components::{problem_of, FormMessage, SelectField, TextField};
 use crate::domain::certificate::Shortfall;
 use crate::i18n::{use_lang, use_text, Lang};
 use crate::pages::errors::ErrorPage;
+use crate::pages::verify::{History, NumberLink, Validity, Verdict};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -180,6 +182,8 @@ fn Expiring(list: Vec<ExpiringCertificate>) -> impl IntoView {
 pub fn CertificateTypesPage() -> impl IntoView {
     let t = use_text();
     let revision = RwSignal::new(0u32);
+    // Outside the form, which the reload after a save re-creates.
+    let saved = RwSignal::new(false);
     let page = Resource::new(move || revision.get(), |_| load_certificate_types());
     let query = use_query_map();
     let editing = move || query.with(|q| q.get("edit").and_then(|id| id.parse::<i64>().ok()));
@@ -193,7 +197,7 @@ pub fn CertificateTypesPage() -> impl IntoView {
                     let existing = editing().and_then(|id| page.types.iter().find(|k| k.id == id).cloned());
                     view! {
                         <TypeTable page=page.clone()/>
-                        <TypeForm page existing revision/>
+                        <TypeForm page existing revision saved/>
                     }
                     .into_any()
                 }
@@ -242,17 +246,19 @@ fn TypeForm(
     page: TypesPage,
     existing: Option<crate::api::certification::CertificateTypeView>,
     revision: RwSignal<u32>,
+    saved: RwSignal<bool>,
 ) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
     let save = ServerAction::<SaveCertificateType>::new();
     let value = save.value();
-    let saved = RwSignal::new(false);
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(_))) {
+    Effect::new(move |_| match value.get() {
+        Some(Ok(_)) => {
             saved.set(true);
             revision.update(|n| *n += 1);
         }
+        Some(Err(_)) => saved.set(false),
+        None => {}
     });
     let courses = page
         .courses
@@ -568,16 +574,24 @@ fn Record(record: AdminCertificate, revision: RwSignal<u32>) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
     let c = record.public.clone();
-    let status = c.status.clone();
+    let admin_record: NumberLink = |number| format!("/admin/certificates/record?number={number}");
+    let history = record
+        .history
+        .iter()
+        .cloned()
+        .map(|e| {
+            let entry = HistoryEntry {
+                action: e.action,
+                reason: e.reason,
+                until: e.until,
+                at: e.at,
+            };
+            (entry, e.actor)
+        })
+        .collect();
     view! {
         <h1>{t.cert_record_title} " " <span class="code">{c.number.clone()}</span></h1>
-        <section class=format!("card verdict verdict-{status}") role="status">
-            <p class="verdict-word">{lang.certificate_status(&status)}</p>
-            <p>{lang.certificate_status_hint(&status)}</p>
-            {c.superseded_by.clone().map(|new| view! {
-                <p>{t.verify_superseded_by} " " <a href=format!("/admin/certificates/record?number={new}")>{new.clone()}</a></p>
-            })}
-        </section>
+        <Verdict certificate=c.clone() link=admin_record show_number=false/>
         <section class="card">
             <dl class="facts">
                 <dt>{t.verify_holder}</dt>
@@ -595,22 +609,7 @@ fn Record(record: AdminCertificate, revision: RwSignal<u32>) -> impl IntoView {
                         }}
                     </dd>
                 })}
-                <dt>{t.verify_issued}</dt>
-                <dd>{lang.iso_date(&c.issued_on)}</dd>
-                <dt>{t.verify_expires}</dt>
-                <dd>{lang.iso_date(&c.expires_on)}</dd>
-                {c.suspended_until.clone().filter(|_| status == "suspended").map(|until| view! {
-                    <dt>{t.verify_suspended_until}</dt>
-                    <dd>{lang.iso_date(&until)}</dd>
-                })}
-                {c.renews.clone().map(|old| view! {
-                    <dt>{t.verify_renews}</dt>
-                    <dd><a href=format!("/admin/certificates/record?number={old}")>{old.clone()}</a></dd>
-                })}
-                {c.renewed_by.clone().map(|new| view! {
-                    <dt>{t.verify_renewed_by}</dt>
-                    <dd><a href=format!("/admin/certificates/record?number={new}")>{new.clone()}</a></dd>
-                })}
+                <Validity certificate=c.clone() link=admin_record/>
                 {record.decided_by.clone().map(|name| view! {
                     <dt>{t.cert_decided_by}</dt>
                     <dd>{name}</dd>
@@ -624,20 +623,7 @@ fn Record(record: AdminCertificate, revision: RwSignal<u32>) -> impl IntoView {
             </p>
         </section>
         <ChangeForm record=record.clone() revision/>
-        <section class="card">
-            <h2>{t.verify_history}</h2>
-            <ol class="history-list">
-                {record.history.into_iter().map(|entry| view! {
-                    <li>
-                        <strong>{lang.certificate_action(&entry.action)}</strong>
-                        " · " {lang.date_time(entry.at)}
-                        {entry.actor.clone().map(|a| view! { " · " {a} })}
-                        {entry.until.clone().map(|u| view! { " · " {t.verify_suspended_until} " " {lang.iso_date(&u)} })}
-                        {(!entry.reason.is_empty()).then(|| view! { <p class="muted">{entry.reason.clone()}</p> })}
-                    </li>
-                }).collect_view()}
-            </ol>
-        </section>
+        <History entries=history/>
     }
 }
 

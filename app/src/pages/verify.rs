@@ -2,7 +2,7 @@
 //! number (or its QR code, which opens `/verify/{number}`). The status is
 //! said in large words and colour; nothing private is shown.
 
-use crate::api::certificates::{verify_certificate, PublicCertificate};
+use crate::api::certificates::{verify_certificate, HistoryEntry, PublicCertificate};
 use crate::i18n::{use_lang, use_text};
 use crate::pages::errors::ErrorPage;
 use leptos::prelude::*;
@@ -61,16 +61,15 @@ pub fn VerifyPage() -> impl IntoView {
 fn Record(certificate: PublicCertificate) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
-    let status = certificate.status.clone();
+    let public_page: NumberLink = |number| format!("/verify/{number}");
+    let history = certificate
+        .history
+        .iter()
+        .cloned()
+        .map(|entry| (entry, None))
+        .collect();
     view! {
-        <section class=format!("card verdict verdict-{status}") role="status" aria-live="polite">
-            <p class="verdict-number">{certificate.number.clone()}</p>
-            <p class="verdict-word">{lang.certificate_status(&status)}</p>
-            <p>{lang.certificate_status_hint(&status)}</p>
-            {certificate.superseded_by.clone().map(|new| view! {
-                <p>{t.verify_superseded_by} " " <a href=format!("/verify/{new}")>{new.clone()}</a></p>
-            })}
-        </section>
+        <Verdict certificate=certificate.clone() link=public_page show_number=true/>
         <section class="card">
             <dl class="facts">
                 <dt>{t.verify_holder}</dt>
@@ -79,31 +78,80 @@ fn Record(certificate: PublicCertificate) -> impl IntoView {
                 <dd>{certificate.type_name.get(lang).to_owned()}</dd>
                 <dt>{t.verify_centre}</dt>
                 <dd>{certificate.centre_name.get(lang).to_owned()}</dd>
-                <dt>{t.verify_issued}</dt>
-                <dd>{lang.iso_date(&certificate.issued_on)}</dd>
-                <dt>{t.verify_expires}</dt>
-                <dd>{lang.iso_date(&certificate.expires_on)}</dd>
-                {certificate.suspended_until.clone().filter(|_| status == "suspended").map(|until| view! {
-                    <dt>{t.verify_suspended_until}</dt>
-                    <dd>{lang.iso_date(&until)}</dd>
-                })}
-                {certificate.renews.clone().map(|old| view! {
-                    <dt>{t.verify_renews}</dt>
-                    <dd><a href=format!("/verify/{old}")>{old.clone()}</a></dd>
-                })}
-                {certificate.renewed_by.clone().map(|new| view! {
-                    <dt>{t.verify_renewed_by}</dt>
-                    <dd><a href=format!("/verify/{new}")>{new.clone()}</a></dd>
-                })}
+                <Validity certificate link=public_page/>
             </dl>
         </section>
+        <History entries=history/>
+    }
+}
+
+/// Where a certificate number links to: its public page, or its record for
+/// administrators.
+pub type NumberLink = fn(&str) -> String;
+
+/// The status in large words and colour, with one sentence of meaning and,
+/// for a corrected certificate, the record that replaces it.
+#[component]
+pub fn Verdict(
+    certificate: PublicCertificate,
+    link: NumberLink,
+    show_number: bool,
+) -> impl IntoView {
+    let t = use_text();
+    let lang = use_lang();
+    let status = certificate.status.clone();
+    view! {
+        <section class=format!("card verdict verdict-{status}") role="status" aria-live="polite">
+            {show_number.then(|| view! { <p class="verdict-number">{certificate.number.clone()}</p> })}
+            <p class="verdict-word">{lang.certificate_status(&status)}</p>
+            <p>{lang.certificate_status_hint(&status)}</p>
+            {certificate.superseded_by.clone().map(|new| view! {
+                <p>{t.verify_superseded_by} " " <a href=link(&new)>{new.clone()}</a></p>
+            })}
+        </section>
+    }
+}
+
+/// The dates and links of a certificate's validity, as rows of a `<dl>`.
+#[component]
+pub fn Validity(certificate: PublicCertificate, link: NumberLink) -> impl IntoView {
+    let t = use_text();
+    let lang = use_lang();
+    let suspended = certificate.status == "suspended";
+    view! {
+        <dt>{t.verify_issued}</dt>
+        <dd>{lang.iso_date(&certificate.issued_on)}</dd>
+        <dt>{t.verify_expires}</dt>
+        <dd>{lang.iso_date(&certificate.expires_on)}</dd>
+        {certificate.suspended_until.clone().filter(|_| suspended).map(|until| view! {
+            <dt>{t.verify_suspended_until}</dt>
+            <dd>{lang.iso_date(&until)}</dd>
+        })}
+        {certificate.renews.clone().map(|old| view! {
+            <dt>{t.verify_renews}</dt>
+            <dd><a href=link(&old)>{old.clone()}</a></dd>
+        })}
+        {certificate.renewed_by.clone().map(|new| view! {
+            <dt>{t.verify_renewed_by}</dt>
+            <dd><a href=link(&new)>{new.clone()}</a></dd>
+        })}
+    }
+}
+
+/// Every change of status with its reason; administrators also see who.
+#[component]
+pub fn History(entries: Vec<(HistoryEntry, Option<String>)>) -> impl IntoView {
+    let t = use_text();
+    let lang = use_lang();
+    view! {
         <section class="card">
             <h2>{t.verify_history}</h2>
             <ol class="history-list">
-                {certificate.history.into_iter().map(|entry| view! {
+                {entries.into_iter().map(|(entry, actor)| view! {
                     <li>
                         <strong>{lang.certificate_action(&entry.action)}</strong>
                         " · " {lang.date_time(entry.at)}
+                        {actor.map(|a| view! { " · " {a} })}
                         {entry.until.clone().map(|u| view! { " · " {t.verify_suspended_until} " " {lang.iso_date(&u)} })}
                         {(!entry.reason.is_empty()).then(|| view! { <p class="muted">{entry.reason.clone()}</p> })}
                     </li>

@@ -2,6 +2,7 @@
 //! Verifiable Credentials, signed with an `eddsa-jcs-2022` proof.
 
 use super::signing::{self, IssuerKey, SigningError};
+use ed25519_dalek::VerifyingKey;
 use serde_json::{json, Value};
 
 /// Who signs: the key, and the DID and verification method that name it.
@@ -139,13 +140,43 @@ impl Check {
 /// the proof, that the proof names this issuer's key, and that `now`
 /// (RFC 3339, compared as an instant) lies in the validity period.
 pub fn check(signed: &Value, issuer: &Issuer, now: time::OffsetDateTime) -> Check {
-    let signature = signing::verify(signed, &issuer.key.public()).map_err(|e| e.to_string());
+    check_with(
+        signed,
+        &issuer.key.public(),
+        &issuer.verification_method(),
+        now,
+    )
+}
+
+/// The issuer's public key and its verification method from its published
+/// `did:web` document (`/.well-known/did.json`), for checks by anyone who
+/// holds a copy of that document but not the issuer's key file.
+pub fn published_key(did_document: &Value) -> Result<(VerifyingKey, String), String> {
+    let method = did_document["assertionMethod"][0]
+        .as_str()
+        .ok_or("no assertionMethod in the DID document")?;
+    let entry = did_document["verificationMethod"]
+        .as_array()
+        .and_then(|methods| methods.iter().find(|m| m["id"] == method))
+        .ok_or_else(|| format!("the DID document does not describe {method}"))?;
+    let multibase = entry["publicKeyMultibase"]
+        .as_str()
+        .ok_or("no publicKeyMultibase in the DID document")?;
+    let key = signing::parse_public_multibase(multibase).map_err(|e| e.to_string())?;
+    Ok((key, method.to_owned()))
+}
+
+/// [`check`] against a public key and the verification method it is known by.
+pub fn check_with(
+    signed: &Value,
+    key: &VerifyingKey,
+    expected_method: &str,
+    now: time::OffsetDateTime,
+) -> Check {
+    let signature = signing::verify(signed, key).map_err(|e| e.to_string());
     let issuer_key = match &signature {
-        Ok((method, _)) if *method == issuer.verification_method() => Ok(()),
-        Ok((method, _)) => Err(format!(
-            "signed by {method}, not {}",
-            issuer.verification_method()
-        )),
+        Ok((method, _)) if method == expected_method => Ok(()),
+        Ok((method, _)) => Err(format!("signed by {method}, not {expected_method}")),
         Err(_) => Err("not signed by this issuer's key".to_owned()),
     };
     let instant = |field: &str| {
