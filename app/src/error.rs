@@ -70,6 +70,7 @@ pub enum Problem {
     NotEligible { count: u32 },
     NoCandidatesChosen,
     DateInPast,
+    DateInFuture,
 }
 
 /// Field name → problem, in the order the form shows its fields.

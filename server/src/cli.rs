@@ -113,7 +113,16 @@ pub fn verify_file(
             .with_context(|| format!("{} is not a DID document (JSON)", did.display()))?;
             let (key, method) = credentials::published_key(&document)
                 .map_err(|why| anyhow::anyhow!("{}: {why}", did.display()))?;
-            credentials::check_with(&credential, &key, &method, now)
+            let mut check = credentials::check_with(&credential, &key, &method, now);
+            // The document vouches only for credentials naming it as issuer.
+            let claimed = credential["issuer"]["id"].as_str().unwrap_or_default();
+            if check.issuer_key.is_ok() && claimed != document["id"].as_str().unwrap_or("?") {
+                check.issuer_key = Err(format!(
+                    "issued in the name of {claimed}, not of {}",
+                    document["id"].as_str().unwrap_or("?")
+                ));
+            }
+            check
         }
         None => {
             if !config.issuer_key.exists() {
@@ -143,6 +152,15 @@ pub fn verify_file(
         line("signature", &check.signature),
         line("issuer key", &check.issuer_key),
         line("dates", &check.dates),
+        // Suspension and revocation happen after signing: only the issuer
+        // knows the status today.
+        format!(
+            "  {:<11} not checked offline; see {}",
+            "status",
+            credential["credentialStatus"]["id"]
+                .as_str()
+                .unwrap_or("the issuer's verification page")
+        ),
         if check.passed() {
             "VALID credential".to_owned()
         } else {

@@ -11,16 +11,11 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::net::{IpAddr, SocketAddr};
 
-/// The caller's address: the socket's, or behind a trusted proxy the first
-/// `X-Forwarded-For` entry.
+/// The caller's address: the socket's, or behind a trusted proxy the one
+/// the proxy saw.
 fn caller(state: &AppState, headers: &HeaderMap, socket: Option<SocketAddr>) -> Option<IpAddr> {
     if state.settings.trust_proxy {
-        if let Some(ip) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|v| v.trim().parse().ok())
-        {
+        if let Some(ip) = app::ssr::context::forwarded_for(headers) {
             return Some(ip);
         }
     }
@@ -132,6 +127,19 @@ pub async fn credential(
         Ok(public) => public,
         Err(answer) => return answer,
     };
+    // A revoked or replaced certificate is no longer vouched for: no fresh
+    // copy of its credential (one already saved still shows its status
+    // online through credentialStatus).
+    if matches!(public.status.as_str(), "revoked" | "superseded") {
+        return json(
+            StatusCode::GONE,
+            serde_json::json!({
+                "message": format!("certificate {}", public.status),
+                "status": public.status,
+                "superseded_by": public.superseded_by,
+            }),
+        );
+    }
     let base = &state.issuer.public_url;
     let verify_url = format!("{base}/verify/{}", public.number);
     let status_url = format!("{base}/api/v1/certificates/{}", public.number);
@@ -196,7 +204,7 @@ pub fn openapi_document() -> serde_json::Value {
                 "parameters": [number],
                 "responses": {
                     "200": { "description": "The credential", "content": { "application/json": {} } },
-                    "404": missing, "429": limited
+                    "404": missing, "410": { "description": "Revoked or replaced by a correction: no credential is issued" }, "429": limited
                 }
             }}
         },

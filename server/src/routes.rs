@@ -238,9 +238,9 @@ async fn certificate_pdf(
         let user = auth::user_for_headers(&state, &headers)
             .await?
             .ok_or(AppError::Unauthorized)?;
-        let number = CertificateNumber::parse(&number).map_err(|_| AppError::NotFound)?;
+        let parsed = CertificateNumber::parse(&number).map_err(|_| AppError::NotFound)?;
         let mut conn = state.db.reader.acquire().await?;
-        let row = certificates::by_number(&mut conn, &number.to_string())
+        let row = certificates::by_number(&mut conn, &parsed.to_string())
             .await?
             .ok_or(AppError::NotFound)?;
         if !certificates::may_hold_copy(&user, &row) {
@@ -253,6 +253,15 @@ async fn certificate_pdf(
     .await;
     let public = match result {
         Ok(public) => public,
+        // A download link followed after the session ended: sign in and
+        // come back to the certificate, rather than save an error as a PDF.
+        Err(AppError::Unauthorized) => match CertificateNumber::parse(&number) {
+            Ok(number) => {
+                return axum::response::Redirect::to(&format!("/login?next=/certificates/{number}"))
+                    .into_response()
+            }
+            Err(_) => return refusal(&AppError::NotFound),
+        },
         Err(error) => return refusal(&error),
     };
     let stamp = (public.status != "valid").then(|| {

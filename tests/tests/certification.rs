@@ -569,9 +569,14 @@ async fn a_certificate_pdf_is_for_its_holder_and_administrators_only() {
         let response = pdf(&holder.client, missing).await.unwrap();
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{missing}");
     }
-    // Visitors must sign in first.
+    // Visitors must sign in first: the link leads to the sign-in page and
+    // back to the certificate, never to a file holding an error.
     let response = pdf(&app.client(), mine).await.unwrap();
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()["location"],
+        format!("/login?next=/certificates/{mine}").as_str()
+    );
     let response = app
         .call(&app.client(), "certificate_sheet", &[("number", mine)])
         .await;
@@ -1278,5 +1283,175 @@ async fn a_certificate_is_renewed_only_once() {
     assert_eq!(
         verify(&app, &number).await.renewed_by.as_deref(),
         Some(&*first)
+    );
+}
+
+/// The findings of the review of this feature, one test each: a revoked
+/// holder is not eligible again, dates of issue and renewal cannot lie in
+/// the future, an early renewal keeps the remaining days and lists the
+/// holder once, a correction keeps the renewal chain, a revoked
+/// certificate gets no fresh credential, and a far page of the register
+/// is simply empty.
+#[tokio::test]
+async fn revocation_is_final_dates_are_honest_and_chains_hold() {
+    let app = spawn_app().await;
+    let class = completed_class(&app, "FIN", &["王小明", "李小红"]).await;
+    let today = db::china_today();
+
+    // No certificate dated in the future.
+    let tomorrow = {
+        let (_, days) = app::domain::catalogue::parse_date(&today).unwrap();
+        let d = time::Date::from_julian_day((days + 1 + 2_440_588) as i32).unwrap();
+        format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+    };
+    let ids: Vec<i64> = class.trainees.iter().map(|t| t.id).collect();
+    let response = class.issue_as(&app, &class.admin, &ids, &tomorrow).await;
+    assert_eq!(
+        field_error(response, "issued_on").await,
+        Problem::DateInFuture
+    );
+    let numbers = class.issue_all_today(&app).await;
+    let (first, second) = (numbers[0].clone(), numbers[1].clone());
+
+    // Revoked is final: the holder cannot be certified again from the class.
+    let response = class
+        .change(&app, &first, "revoke", &[("reason", "弄虚作假")])
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = class.candidates(&app).await;
+    let revoked = page
+        .candidates
+        .iter()
+        .find(|c| c.trainee_id == class.trainees[0].id)
+        .unwrap();
+    assert_eq!(revoked.certificate.as_deref(), Some(&*first));
+    assert!(!revoked.shortfalls.is_empty());
+    let response = class
+        .issue_as(&app, &class.admin, &[class.trainees[0].id], &today)
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    // ...and gets no fresh signed credential.
+    let response = app
+        .client()
+        .get(app.url(&format!("/api/v1/certificates/{first}/credential")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::GONE);
+
+    // Renewing early: not from the future, and no day of the old validity
+    // lost; the register lists the holder once, with the renewal.
+    let response = class
+        .change(
+            &app,
+            &second,
+            "renew",
+            &[("reason", "继续教育合格"), ("renewed_on", &tomorrow)],
+        )
+        .await;
+    assert_eq!(
+        field_error(response, "renewed_on").await,
+        Problem::DateInFuture
+    );
+    let old = verify(&app, &second).await;
+    let response = class
+        .change(&app, &second, "renew", &[("reason", "继续教育合格")])
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let renewal = json::<Option<String>>(response).await.unwrap();
+    let new = verify(&app, &renewal).await;
+    assert_eq!(
+        Some(new.expires_on.clone()),
+        app::domain::certificate::continued_expiry(&old.expires_on, 36)
+    );
+    let register: RegisterPage = json(
+        app.call(
+            &app.client(),
+            "auditors",
+            &[("query", "李小红"), ("page", "1")],
+        )
+        .await,
+    )
+    .await;
+    let listed: Vec<&str> = register.entries.iter().map(|e| e.number.as_str()).collect();
+    assert_eq!(listed, [renewal.as_str()]);
+
+    // Correcting the renewed record keeps the chain: the renewal now
+    // continues the corrected one, which cannot be renewed a second time.
+    let response = class
+        .change(
+            &app,
+            &second,
+            "correct",
+            &[("reason", "姓名有误"), ("corrected_name", "李晓红")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let corrected = json::<Option<String>>(response).await.unwrap();
+    assert_eq!(
+        verify(&app, &corrected).await.renewed_by.as_deref(),
+        Some(&*renewal)
+    );
+    assert_eq!(
+        verify(&app, &renewal).await.renews.as_deref(),
+        Some(&*corrected)
+    );
+    let response = class
+        .change(&app, &corrected, "renew", &[("reason", "again")])
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+
+    // A page far beyond the register is empty, not an error.
+    let response = app
+        .call(
+            &app.client(),
+            "auditors",
+            &[("query", ""), ("page", "9223372036854775807")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let far: RegisterPage = json(response).await;
+    assert!(far.entries.is_empty());
+}
+
+/// A suspension until further notice outlives the expiry date: the
+/// certificate shows expired, but it cannot be renewed while suspended.
+#[tokio::test]
+async fn a_suspended_certificate_is_not_renewed_even_after_it_expires() {
+    use app::domain::certificate::Change;
+    let app = spawn_app().await;
+    let class = completed_class(&app, "SUSP", &["王小明"]).await;
+    let number = class.issue_all_today(&app).await.remove(0);
+    let response = class
+        .change(&app, &number, "suspend", &[("reason", "调查中")])
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    let row = certificates::by_number(&mut tx, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    let later = "2099-01-01";
+    assert_eq!(row.shown(later), app::domain::certificate::Status::Expired);
+    let refused = certificates::change_in(
+        &mut tx,
+        row.id,
+        &certificates::ChangeRequest {
+            change: Change::Renew,
+            reason: "继续教育合格",
+            until: None,
+            corrected_name: None,
+            renewed_on: Some(later),
+            ip: None,
+        },
+        class.admin_id,
+        later,
+        db::now(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        refused,
+        AppError::Conflict(Problem::CertificateChangeNotAllowed)
     );
 }

@@ -90,7 +90,8 @@ pub async fn auditor_register(query: String, page: i64) -> Result<RegisterPage, 
             let state = context::state()?;
             crate::ssr::rate_limit::admit(&state)?;
             let per_page = 25;
-            let page = page.max(1);
+            // Far beyond any real register; keeps the offset arithmetic safe.
+            let page = page.clamp(1, 100_000);
             let mut conn = state.db.reader.acquire().await?;
             let (entries, total) = certificates::register(
                 &mut conn,

@@ -340,6 +340,9 @@ pub async fn issue_certificates(
             let admin = auth::require_role(&state, &[Role::Administrator]).await?;
             let (issued_on, _) =
                 parse_date(&issued_on).map_err(|p| AppError::field("issued_on", p))?;
+            if issued_on > db::china_today() {
+                return Err(AppError::field("issued_on", Problem::DateInFuture));
+            }
             let mut holders = Vec::new();
             for part in trainees.split(',').map(str::trim).filter(|p| !p.is_empty()) {
                 let id: i64 = part

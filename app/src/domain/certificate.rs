@@ -263,6 +263,27 @@ pub fn expiry(issued_on: &str, months: i64) -> Option<String> {
     Some(format!("{year:04}-{month:02}-{day:02}"))
 }
 
+/// The last valid day of a renewal that continues an unexpired
+/// certificate ending on `old_expires`: the same day `months` later,
+/// clamped to that month's end, so no day of the old validity is lost.
+pub fn continued_expiry(old_expires: &str, months: i64) -> Option<String> {
+    let mut parts = old_expires.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (Some(Some(y)), Some(Some(m)), Some(Some(d))) = (parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    let total = y * 12 + (m - 1) + months;
+    let (year, month) = (total.div_euclid(12), total.rem_euclid(12) + 1);
+    let day = d.min(super::catalogue::days_in_month(year, month));
+    Some(format!("{year:04}-{month:02}-{day:02}"))
+}
+
+/// A suspension still in force on `today`: stored as suspended, until
+/// further notice or a day not yet past (expiry does not lift it).
+pub fn suspension_in_force(stored: &str, suspended_until: Option<&str>, today: &str) -> bool {
+    stored == "suspended" && suspended_until.is_none_or(|until| until >= today)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -419,5 +440,34 @@ mod tests {
             }),
             Err(vec![AlreadyCertified])
         );
+    }
+
+    #[test]
+    fn a_renewal_before_expiry_keeps_every_remaining_day() {
+        assert_eq!(
+            continued_expiry("2027-02-02", 36).as_deref(),
+            Some("2030-02-02")
+        );
+        assert_eq!(
+            continued_expiry("2027-08-31", 6).as_deref(),
+            Some("2028-02-29")
+        );
+        assert_eq!(continued_expiry("not a date", 6), None);
+    }
+
+    #[test]
+    fn a_suspension_outlives_expiry_but_not_its_end_date() {
+        assert!(suspension_in_force("suspended", None, "2030-01-01"));
+        assert!(suspension_in_force(
+            "suspended",
+            Some("2030-01-01"),
+            "2030-01-01"
+        ));
+        assert!(!suspension_in_force(
+            "suspended",
+            Some("2029-12-31"),
+            "2030-01-01"
+        ));
+        assert!(!suspension_in_force("valid", None, "2030-01-01"));
     }
 }

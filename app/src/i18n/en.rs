@@ -555,6 +555,7 @@ fn problem_text(problem: Problem) -> String {
         Problem::NotEligible { count } => format!("{count} of the chosen trainees do not meet the requirements; nothing was issued. The list shows why."),
         Problem::NoCandidatesChosen => "Choose at least one trainee.".into(),
         Problem::DateInPast => "Choose today or a later date.".into(),
+        Problem::DateInFuture => "Choose today or an earlier date.".into(),
         Problem::CannotChangeOwnAccount => "You cannot do this to your own account.".into(),
     }
 }

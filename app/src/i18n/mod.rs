@@ -382,6 +382,29 @@ impl Lang {
         }
     }
 
+    /// A history entry's reason as shown. The record made by a renewal or
+    /// a correction is stored with the reason "renew {number}" or "correct
+    /// {number}" (the old record's number), said here in the page's
+    /// language; reasons typed by administrators are shown as written.
+    pub fn event_reason(self, action: &str, reason: &str) -> String {
+        let made_by = |prefix: &str| {
+            reason
+                .strip_prefix(prefix)
+                .filter(|number| !number.contains(' '))
+        };
+        match (action, made_by("renew "), made_by("correct ")) {
+            ("issued", Some(old), _) => match self {
+                Lang::Zh => format!("续期自 {old}"),
+                Lang::En => format!("Renews {old}"),
+            },
+            ("issued", _, Some(old)) => match self {
+                Lang::Zh => format!("更正 {old}"),
+                Lang::En => format!("Corrects {old}"),
+            },
+            _ => reason.to_owned(),
+        }
+    }
+
     /// Days until a certificate's last valid day, or since it passed.
     pub fn days_left(self, days: i64) -> String {
         match (self, days) {

@@ -557,6 +557,7 @@ fn problem_text(problem: Problem) -> String {
         Problem::NotEligible { count } => format!("所选学员中有 {count} 人不符合条件，未发放任何证书。原因见名单。"),
         Problem::NoCandidatesChosen => "请至少选择一名学员。".into(),
         Problem::DateInPast => "请选择今天或以后的日期。".into(),
+        Problem::DateInFuture => "请选择今天或以前的日期。".into(),
         Problem::CannotChangeOwnAccount => "不能对自己的账户执行此操作。".into(),
     }
 }

@@ -10,6 +10,7 @@ use crate::api::certification::{
 };
 use crate::components::{problem_of, FormMessage, SelectField, TextField};
 use crate::domain::certificate::Shortfall;
+use crate::error::{AppError, Problem};
 use crate::i18n::{use_lang, use_text, Lang};
 use crate::pages::errors::ErrorPage;
 use crate::pages::verify::{History, NumberLink, Validity, Verdict};
@@ -187,6 +188,14 @@ pub fn CertificateTypesPage() -> impl IntoView {
     let page = Resource::new(move || revision.get(), |_| load_certificate_types());
     let query = use_query_map();
     let editing = move || query.with(|q| q.get("edit").and_then(|id| id.parse::<i64>().ok()));
+    // "Saved" belongs to the form that was saved, not to the next one.
+    Effect::new(move |previous: Option<Option<i64>>| {
+        let now = editing();
+        if previous.is_some_and(|p| p != now) {
+            saved.set(false);
+        }
+        now
+    });
     view! {
         <Title text=t.cert_types_title/>
         <h1>{t.cert_types_title}</h1>
@@ -303,8 +312,28 @@ pub fn DecisionPageView() -> impl IntoView {
     let class_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
     let type_id = move || query.with(|q| q.get("type").and_then(|id| id.parse::<i64>().ok()));
     let revision = RwSignal::new(0u32);
-    // Outside the list, which reloads after an issue: the message stays.
+    // Outside the list, which reloads after an issue: the action with its
+    // outcome, what was issued and the chosen date survive the reload.
+    let issue = ServerAction::<IssueCertificates>::new();
     let last_issued = RwSignal::new(Vec::<crate::api::certification::IssuedCertificate>::new());
+    let issued_on = RwSignal::new(None::<String>);
+    Effect::new(move |_| match issue.value().get() {
+        Some(Ok(issued)) => {
+            last_issued.set(issued);
+            revision.update(|n| *n += 1);
+        }
+        // Someone else may have issued meanwhile: show the list as it is.
+        Some(Err(AppError::Conflict(Problem::NotEligible { .. }))) => revision.update(|n| *n += 1),
+        _ => {}
+    });
+    // Another certificate type: what was issued for the last one is not news.
+    Effect::new(move |previous: Option<Option<i64>>| {
+        let now = type_id();
+        if previous.is_some_and(|p| p != now) {
+            last_issued.set(Vec::new());
+        }
+        now
+    });
     let page = Resource::new(
         move || (class_id(), type_id(), revision.get()),
         |(class_id, type_id, _)| async move {
@@ -318,7 +347,7 @@ pub fn DecisionPageView() -> impl IntoView {
         <Title text=t.cert_decision_title/>
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || page.get().map(|result| match result {
-                Ok(page) => view! { <Decision page revision last_issued/> }.into_any(),
+                Ok(page) => view! { <Decision page issue last_issued issued_on/> }.into_any(),
                 Err(error) => view! { <ErrorPage error/> }.into_any(),
             })}
         </Transition>
@@ -337,8 +366,10 @@ fn shortfall(lang: Lang, shortfall: Shortfall) -> &'static str {
 #[component]
 fn Decision(
     page: DecisionPage,
-    revision: RwSignal<u32>,
+    issue: ServerAction<IssueCertificates>,
     last_issued: RwSignal<Vec<crate::api::certification::IssuedCertificate>>,
+    /// The chosen date of issue; today until the administrator picks one.
+    issued_on: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
@@ -349,12 +380,13 @@ fn Decision(
         .filter(|c| c.shortfalls.is_empty())
         .map(|c| c.trainee_id)
         .collect();
+    // Recreated with the list: whoever was chosen may no longer be eligible.
     let selected = RwSignal::new(BTreeSet::<i64>::new());
-    let issue = ServerAction::<IssueCertificates>::new();
     let value = issue.value();
     let pending = issue.pending();
     let progress = RwSignal::new(None::<IssueProgress>);
-    let issued_on = RwSignal::new(page.today.clone());
+    let today = page.today.clone();
+    let date = Signal::derive(move || issued_on.get().unwrap_or_else(|| today.clone()));
     // While an issue runs, ask the server how far it has got.
     Effect::new(move |_| {
         if !pending.get() {
@@ -376,13 +408,6 @@ fn Decision(
             on_cleanup(move || handle.clear());
         }
     });
-    Effect::new(move |_| {
-        if let Some(Ok(issued)) = value.get() {
-            last_issued.set(issued);
-            selected.set(BTreeSet::new());
-            revision.update(|n| *n += 1);
-        }
-    });
     let Some(type_id) = page.type_id else {
         return view! {
             <h1>{page.class_name.get(lang).to_owned()}</h1>
@@ -399,7 +424,7 @@ fn Decision(
             class_id,
             type_id,
             trainees,
-            issued_on: issued_on.get_untracked(),
+            issued_on: date.get_untracked(),
         });
     };
     let all_eligible = eligible.clone();
@@ -461,8 +486,8 @@ fn Decision(
                 <div class="field narrow" class:has-error=move || problem_of(value, "issued_on").get().is_some()>
                     <label for="field-issued_on">{t.cert_issue_date}</label>
                     <input id="field-issued_on" type="date" name="issued_on"
-                        prop:value=move || issued_on.get()
-                        on:input=move |ev| issued_on.set(event_target_value(&ev))/>
+                        prop:value=move || date.get()
+                        on:input=move |ev| issued_on.set(Some(event_target_value(&ev)))/>
                     <p class="field-error" aria-live="polite">{move || problem_of(value, "issued_on").get().map(|p| lang.problem(p))}</p>
                 </div>
             </div>

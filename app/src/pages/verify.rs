@@ -153,7 +153,7 @@ pub fn History(entries: Vec<(HistoryEntry, Option<String>)>) -> impl IntoView {
                         " · " {lang.date_time(entry.at)}
                         {actor.map(|a| view! { " · " {a} })}
                         {entry.until.clone().map(|u| view! { " · " {t.verify_suspended_until} " " {lang.iso_date(&u)} })}
-                        {(!entry.reason.is_empty()).then(|| view! { <p class="muted">{entry.reason.clone()}</p> })}
+                        {(!entry.reason.is_empty()).then(|| view! { <p class="muted">{lang.event_reason(&entry.action, &entry.reason)}</p> })}
                     </li>
                 }).collect_view()}
             </ol>

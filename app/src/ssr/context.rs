@@ -118,12 +118,17 @@ pub fn client_address(settings: &Settings) -> Option<String> {
     client_ip(settings).map(|ip| ip.to_string())
 }
 
-fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
+/// The address the trusted proxy saw: the last `X-Forwarded-For` entry,
+/// the one it appended. Earlier entries come from the client and could be
+/// anything (a fresh one per request would dodge every per-address limit).
+pub fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
     headers
-        .get("x-forwarded-for")?
+        .get_all("x-forwarded-for")
+        .iter()
+        .next_back()?
         .to_str()
         .ok()?
-        .split(',')
+        .rsplit(',')
         .next()?
         .trim()
         .parse()
@@ -210,4 +215,26 @@ pub fn lang_of(headers: &HeaderMap) -> crate::i18n::Lang {
                 .unwrap_or_default(),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_address_behind_a_proxy_is_the_one_the_proxy_appended() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            "203.0.113.9, 198.51.100.4".parse().unwrap(),
+        );
+        // The client wrote the first entry; the proxy appended the last.
+        assert_eq!(
+            forwarded_for(&headers),
+            Some("198.51.100.4".parse().unwrap())
+        );
+        headers.append("x-forwarded-for", "192.0.2.1".parse().unwrap());
+        assert_eq!(forwarded_for(&headers), Some("192.0.2.1".parse().unwrap()));
+        assert_eq!(forwarded_for(&HeaderMap::new()), None);
+    }
 }

@@ -116,7 +116,9 @@ pub async fn load(
 
     // One name was typed wrong when the 2000 class enrolled; it was put
     // right on the account later, and the certificate must follow.
-    let misspelt = trainee_emails[MISSPELT.0];
+    let misspelt = *trainee_emails
+        .get(MISSPELT.0)
+        .ok_or_else(|| anyhow::anyhow!("demo trainee {} missing", MISSPELT.0))?;
     let right_name: String = sqlx::query_scalar("SELECT name FROM users WHERE id = ?")
         .bind(misspelt)
         .fetch_one(&mut *conn)
@@ -179,10 +181,16 @@ pub async fn load(
 
     // One suspended while a complaint is looked into, one revoked, one
     // corrected.
-    let suspended = &current[5].0;
+    let pick = |n: usize| {
+        current
+            .get(n)
+            .map(|(issued, _)| issued.certificate_id)
+            .ok_or_else(|| anyhow::anyhow!("fewer than {} demo renewals", n + 1))
+    };
+    let suspended = pick(5)?;
     change(
         conn,
-        suspended.certificate_id,
+        suspended,
         ChangeRequest {
             change: Change::Suspend,
             reason: "企业投诉审核报告数据与现场不符，调查期间暂停。",
@@ -196,10 +204,10 @@ pub async fn load(
         now - 10 * DAY,
     )
     .await?;
-    let revoked = &current[12].0;
+    let revoked = pick(12)?;
     change(
         conn,
-        revoked.certificate_id,
+        revoked,
         ChangeRequest {
             change: Change::Revoke,
             reason: "审核报告弄虚作假，经调查属实，撤销审核员资格。",

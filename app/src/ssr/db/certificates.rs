@@ -113,9 +113,12 @@ pub async fn evidence(
     } else {
         None
     };
+    // Any certificate from the class counts, revoked or expired too: a
+    // revocation is final and an expired one is renewed, not issued again.
+    // A superseded record is counted through the correction replacing it.
     let certified: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM certificates WHERE type_id = ? AND class_id = ? AND holder_id = ?
-           AND status IN ('valid', 'suspended')",
+           AND status != 'superseded'",
     )
     .bind(kind.id)
     .bind(class_id)
@@ -346,8 +349,13 @@ pub async fn change_in(
         .await?
         .ok_or(AppError::NotFound)?;
     let next = certificate::apply(row.shown(today), request.change).map_err(AppError::Conflict)?;
-    // One renewal per certificate: the next one renews the renewal.
-    if request.change == Change::Renew && renewed_by(conn, certificate_id).await?.is_some() {
+    let suspended =
+        certificate::suspension_in_force(&row.status, row.suspended_until.as_deref(), today);
+    // One renewal per certificate (the next one renews the renewal), and
+    // none while a suspension is in force, even past the expiry date.
+    if request.change == Change::Renew
+        && (suspended || renewed_by(conn, certificate_id).await?.is_some())
+    {
         return Err(AppError::Conflict(
             crate::error::Problem::CertificateChangeNotAllowed,
         ));
@@ -371,9 +379,20 @@ pub async fn change_in(
                 .ok_or(AppError::NotFound)?;
             let (issued_on, expires_on, name) = if request.change == Change::Renew {
                 let from = request.renewed_on.unwrap_or(today);
-                let until = certificate::expiry(from, kind.validity_months).ok_or_else(|| {
-                    AppError::field("renewed_on", crate::error::Problem::DateInvalid)
-                })?;
+                if from > today {
+                    return Err(AppError::field(
+                        "renewed_on",
+                        crate::error::Problem::DateInFuture,
+                    ));
+                }
+                // Renewed before it ran out, the new period follows on from
+                // the old one's last day; after, it starts on the renewal.
+                let until = if row.expires_on.as_str() >= from {
+                    certificate::continued_expiry(&row.expires_on, kind.validity_months)
+                } else {
+                    certificate::expiry(from, kind.validity_months)
+                }
+                .ok_or_else(|| AppError::field("renewed_on", crate::error::Problem::DateInvalid))?;
                 (from.to_owned(), until, row.holder_name.clone())
             } else {
                 let name = request
@@ -393,9 +412,7 @@ pub async fn change_in(
             // goes on, and a renewal stays linked to what it renewed.
             let (status, suspended_until, renews) = match request.change {
                 Change::Renew => ("valid", None, Some(certificate_id)),
-                _ if row.shown(today) == certificate::Status::Suspended => {
-                    ("suspended", row.suspended_until.clone(), row.renews_id)
-                }
+                _ if suspended => ("suspended", row.suspended_until.clone(), row.renews_id),
                 _ => ("valid", None, row.renews_id),
             };
             let year: i64 = issued_on.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
@@ -429,6 +446,12 @@ pub async fn change_in(
                 .bind(certificate_id)
                 .execute(&mut *conn)
                 .await?;
+                // A renewal of the old record now continues the corrected one.
+                sqlx::query("UPDATE certificates SET renews_id = ? WHERE renews_id = ?")
+                    .bind(id)
+                    .bind(certificate_id)
+                    .execute(&mut *conn)
+                    .await?;
             }
             sqlx::query(
                 "INSERT INTO certificate_events (certificate_id, action, reason, actor_id, at)
@@ -670,7 +693,7 @@ pub async fn classes_to_decide(
                 (SELECT COUNT(*) FROM enrolments e WHERE e.class_id = k.id AND e.state = 'completed')
                   AS completed,
                 (SELECT COUNT(*) FROM certificates x WHERE x.class_id = k.id
-                   AND x.status IN ('valid', 'suspended') AND x.renews_id IS NULL) AS certified,
+                   AND x.status != 'superseded' AND x.renews_id IS NULL) AS certified,
                 EXISTS (SELECT 1 FROM class_instructors i WHERE i.class_id = k.id AND i.instructor_id = ?)
                   AS taught_by_me
          FROM classes k JOIN courses c ON c.id = k.course_id
@@ -694,28 +717,38 @@ pub async fn classes_to_decide(
         .collect())
 }
 
-/// Certificates whose last valid day is within `days` of `today`, and those
-/// already past it that nobody renewed; soonest first. Revoked, suspended
-/// and superseded ones are not expiring: something else already ended them.
+/// Certificates in force whose last valid day is within `days` of
+/// `today`, soonest first, then those already past it that nobody renewed,
+/// most recent first. Revoked, superseded and suspended ones are not
+/// expiring: something else already ended or stopped them.
 pub async fn expiring(
     conn: &mut SqliteConnection,
     today: &str,
     days: i64,
 ) -> Result<Vec<ExpiringCertificate>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT x.number, x.holder_name, t.prefix, x.expires_on,
-                CAST(julianday(x.expires_on) - julianday(?) AS INTEGER) AS days_left
+    const SELECT: &str = "SELECT x.number, x.holder_name, t.prefix, x.expires_on,
+                CAST(julianday(x.expires_on) - julianday(?1) AS INTEGER) AS days_left
          FROM certificates x JOIN certificate_types t ON t.id = x.type_id
-         WHERE x.status = 'valid' AND x.expires_on <= date(?, '+' || ? || ' days')
-           AND NOT EXISTS (SELECT 1 FROM certificates r WHERE r.renews_id = x.id)
-         ORDER BY x.expires_on, x.number
-         LIMIT 1000",
-    )
-    .bind(today)
+         WHERE (x.status = 'valid' OR (x.status = 'suspended' AND x.suspended_until < ?1))
+           AND NOT EXISTS (SELECT 1 FROM certificates r WHERE r.renews_id = x.id)";
+    // Two queries, so that years of lapsed certificates never crowd out
+    // the ones falling due.
+    let mut soon: Vec<ExpiringCertificate> = sqlx::query_as(&format!(
+        "{SELECT} AND x.expires_on >= ?1 AND x.expires_on <= date(?1, '+' || ?2 || ' days')
+         ORDER BY x.expires_on, x.number"
+    ))
     .bind(today)
     .bind(days)
-    .fetch_all(conn)
-    .await
+    .fetch_all(&mut *conn)
+    .await?;
+    let lapsed: Vec<ExpiringCertificate> = sqlx::query_as(&format!(
+        "{SELECT} AND x.expires_on < ?1 ORDER BY x.expires_on DESC, x.number LIMIT 500"
+    ))
+    .bind(today)
+    .fetch_all(&mut *conn)
+    .await?;
+    soon.extend(lapsed);
+    Ok(soon)
 }
 
 /// The decision page for `class_id`: its trainees (applicants who never
@@ -771,7 +804,7 @@ pub async fn decision_page(
             let evidence = evidence(conn, kind, class_id, trainee_id, now).await?;
             let certificate: Option<String> = sqlx::query_scalar(
                 "SELECT number FROM certificates WHERE type_id = ? AND class_id = ? AND holder_id = ?
-                   AND status IN ('valid', 'suspended') ORDER BY id DESC LIMIT 1",
+                   AND status != 'superseded' AND renews_id IS NULL ORDER BY id DESC LIMIT 1",
             )
             .bind(kind.id)
             .bind(class_id)
@@ -879,11 +912,12 @@ pub async fn admin_view(
     .fetch_all(&mut *conn)
     .await?;
     let shown = row.shown(today);
-    let renewed = public.renewed_by.is_some();
+    let no_renewal = public.renewed_by.is_some()
+        || certificate::suspension_in_force(&row.status, row.suspended_until.as_deref(), today);
     let allowed = certificate::Change::ALL
         .into_iter()
         .filter(|change| certificate::apply(shown, *change).is_ok())
-        .filter(|change| !(renewed && *change == certificate::Change::Renew))
+        .filter(|change| !(no_renewal && *change == certificate::Change::Renew))
         .map(|change| change.as_str().to_owned())
         .collect();
     Ok(Some(AdminCertificate {
@@ -908,12 +942,14 @@ pub async fn register(
     offset: i64,
 ) -> Result<(Vec<RegisterEntry>, i64), sqlx::Error> {
     // In force: valid and not past its date, or suspended until a day that
-    // has passed (the suspension lapsed without a job to lift it).
+    // has passed (the suspension lapsed without a job to lift it); and not
+    // renewed, so that a holder appears once, with the current record.
     const IN_FORCE: &str = "FROM certificates x
          JOIN certificate_types t ON t.id = x.type_id
          JOIN centres n ON n.id = x.centre_id
-         WHERE x.expires_on >= ?1
+         WHERE x.expires_on >= ?1 AND x.issued_on <= ?1
            AND (x.status = 'valid' OR (x.status = 'suspended' AND x.suspended_until < ?1))
+           AND NOT EXISTS (SELECT 1 FROM certificates r WHERE r.renews_id = x.id)
            AND (?2 = '' OR x.holder_name LIKE ?3 ESCAPE '\\' OR x.number LIKE ?3 ESCAPE '\\')";
     // LIKE ignores ASCII case, so "cpa-2000" finds CPA-2000-00070.
     let pattern = super::like_pattern(query);
