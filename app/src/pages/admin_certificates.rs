@@ -644,7 +644,9 @@ fn Record(record: AdminCertificate, revision: RwSignal<u32>) -> impl IntoView {
                 <a href=format!("/verify/{}", c.number)>{t.cert_public_page}</a>
                 <a href=format!("/certificates/{}", c.number)>{t.cert_print}</a>
                 <a href=format!("/certificates/{}/pdf", c.number)>{t.cert_pdf}</a>
-                <a href=format!("/api/v1/certificates/{}/credential", c.number)>{t.cert_credential}</a>
+                {(!matches!(c.status.as_str(), "revoked" | "superseded")).then(|| view! {
+                    <a href=format!("/api/v1/certificates/{}/credential", c.number)>{t.cert_credential}</a>
+                })}
             </p>
         </section>
         <ChangeForm record=record.clone() revision/>

@@ -107,7 +107,9 @@ fn MyCertificates() -> impl IntoView {
                                         <p class="actions">
                                             <a href=format!("/certificates/{}", c.number)>{t.cert_print}</a>
                                             <a href=format!("/certificates/{}/pdf", c.number) download>{t.cert_pdf}</a>
-                                            <a href=format!("/api/v1/certificates/{}/credential", c.number) download=format!("{}.json", c.number)>{t.cert_credential}</a>
+                                            {(!matches!(c.status.as_str(), "revoked" | "superseded")).then(|| view! {
+                                                <a href=format!("/api/v1/certificates/{}/credential", c.number) download=format!("{}.json", c.number)>{t.cert_credential}</a>
+                                            })}
                                             <a href=format!("/verify/{}", c.number)>{t.cert_public_page}</a>
                                         </p>
                                     </div>
