@@ -179,6 +179,20 @@ impl Class {
         json(response).await
     }
 
+    /// Applies a change that must succeed; the new number of a renewal or
+    /// a correction.
+    async fn apply(
+        &self,
+        app: &TestApp,
+        number: &str,
+        change: &str,
+        fields: &[(&str, &str)],
+    ) -> Option<String> {
+        let response = self.change(app, number, change, fields).await;
+        assert_eq!(response.status(), StatusCode::OK, "{change} {number}");
+        json(response).await
+    }
+
     /// `admin/change_certificate` of `number` with `change` and `fields`.
     async fn change(
         &self,
@@ -706,16 +720,15 @@ async fn suspension_reinstatement_renewal_correction_and_final_revocation() {
     );
 
     // Suspend, then reinstate.
-    let response = class
-        .change(
+    let none = class
+        .apply(
             &app,
             &number,
             "suspend",
             &[("reason", "审核报告抽查不合格"), ("until", "2099-12-31")],
         )
         .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(json::<Option<String>>(response).await, None);
+    assert_eq!(none, None);
     let public = verify(&app, &number).await;
     assert_eq!(public.status, "suspended");
     assert_eq!(public.suspended_until.as_deref(), Some("2099-12-31"));
@@ -726,20 +739,16 @@ async fn suspension_reinstatement_renewal_correction_and_final_revocation() {
         .change(&app, &number, "renew", &[("reason", "到期")])
         .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
-    let response = class
-        .change(&app, &number, "reinstate", &[("reason", "复查合格")])
+    class
+        .apply(&app, &number, "reinstate", &[("reason", "复查合格")])
         .await;
-    assert_eq!(response.status(), StatusCode::OK);
     let public = verify(&app, &number).await;
     assert_eq!(public.status, "valid");
     assert_eq!(public.suspended_until, None);
 
     // Renew: a new record linked both ways.
-    let response = class
-        .change(&app, &number, "renew", &[("reason", "继续教育合格")])
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let renewal = json::<Option<String>>(response)
+    let renewal = class
+        .apply(&app, &number, "renew", &[("reason", "继续教育合格")])
         .await
         .expect("a renewal makes a new number");
     assert_eq!(renewal, format!("LIFE-{year}-00002"));
@@ -758,16 +767,13 @@ async fn suspension_reinstatement_renewal_correction_and_final_revocation() {
         field_error(response, "corrected_name").await,
         Problem::Required
     );
-    let response = class
-        .change(
+    let corrected = class
+        .apply(
             &app,
             &renewal,
             "correct",
             &[("reason", "姓名有误"), ("corrected_name", "王晓明")],
         )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let corrected = json::<Option<String>>(response)
         .await
         .expect("a correction makes a new number");
     assert_eq!(corrected, format!("LIFE-{year}-00003"));
@@ -785,10 +791,9 @@ async fn suspension_reinstatement_renewal_correction_and_final_revocation() {
     assert_eq!(response.status(), StatusCode::CONFLICT);
 
     // Revoke: final.
-    let response = class
-        .change(&app, &corrected, "revoke", &[("reason", "伪造培训记录")])
+    class
+        .apply(&app, &corrected, "revoke", &[("reason", "伪造培训记录")])
         .await;
-    assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(verify(&app, &corrected).await.status, "revoked");
     let events = count(&app, "SELECT COUNT(*) FROM certificate_events").await;
     for (change, extra) in [
@@ -1005,15 +1010,13 @@ async fn a_trainee_sees_only_their_own_certificates() {
     assert!(admins.is_empty());
 
     // A renewal is the holder's too: newest first, with the status today.
-    let response = class
-        .change(&app, &numbers[0], "renew", &[("reason", "继续教育合格")])
+    let renewal = class
+        .apply(&app, &numbers[0], "renew", &[("reason", "继续教育合格")])
+        .await
+        .unwrap();
+    class
+        .apply(&app, &numbers[1], "revoke", &[("reason", "伪造材料")])
         .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let renewal = json::<Option<String>>(response).await.unwrap();
-    let response = class
-        .change(&app, &numbers[1], "revoke", &[("reason", "伪造材料")])
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
     let mine: Vec<MyCertificate> = json(
         app.call(&class.trainees[0].client, "me/certificates", &[])
             .await,
@@ -1225,25 +1228,23 @@ async fn correcting_a_suspended_certificate_keeps_it_suspended() {
     let app = spawn_app().await;
     let class = completed_class(&app, "SUS", &["王小明"]).await;
     let number = class.issue_all_today(&app).await.remove(0);
-    let response = class
-        .change(
+    class
+        .apply(
             &app,
             &number,
             "suspend",
             &[("reason", "审核报告抽查不合格"), ("until", "2099-12-31")],
         )
         .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let response = class
-        .change(
+    let corrected = class
+        .apply(
             &app,
             &number,
             "correct",
             &[("reason", "姓名有误"), ("corrected_name", "王晓明")],
         )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let corrected = json::<Option<String>>(response).await.unwrap();
+        .await
+        .unwrap();
     assert_eq!(verify(&app, &number).await.status, "superseded");
 
     let register: RegisterPage = json(
@@ -1314,10 +1315,9 @@ async fn revocation_is_final_dates_are_honest_and_chains_hold() {
     let (first, second) = (numbers[0].clone(), numbers[1].clone());
 
     // Revoked is final: the holder cannot be certified again from the class.
-    let response = class
-        .change(&app, &first, "revoke", &[("reason", "弄虚作假")])
+    class
+        .apply(&app, &first, "revoke", &[("reason", "弄虚作假")])
         .await;
-    assert_eq!(response.status(), StatusCode::OK);
     let page = class.candidates(&app).await;
     let revoked = page
         .candidates
@@ -1354,11 +1354,10 @@ async fn revocation_is_final_dates_are_honest_and_chains_hold() {
         Problem::DateInFuture
     );
     let old = verify(&app, &second).await;
-    let response = class
-        .change(&app, &second, "renew", &[("reason", "继续教育合格")])
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let renewal = json::<Option<String>>(response).await.unwrap();
+    let renewal = class
+        .apply(&app, &second, "renew", &[("reason", "继续教育合格")])
+        .await
+        .unwrap();
     let new = verify(&app, &renewal).await;
     assert_eq!(
         Some(new.expires_on.clone()),
@@ -1378,16 +1377,15 @@ async fn revocation_is_final_dates_are_honest_and_chains_hold() {
 
     // Correcting the renewed record keeps the chain: the renewal now
     // continues the corrected one, which cannot be renewed a second time.
-    let response = class
-        .change(
+    let corrected = class
+        .apply(
             &app,
             &second,
             "correct",
             &[("reason", "姓名有误"), ("corrected_name", "李晓红")],
         )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let corrected = json::<Option<String>>(response).await.unwrap();
+        .await
+        .unwrap();
     assert_eq!(
         verify(&app, &corrected).await.renewed_by.as_deref(),
         Some(&*renewal)
@@ -1422,10 +1420,9 @@ async fn a_suspended_certificate_is_not_renewed_even_after_it_expires() {
     let app = spawn_app().await;
     let class = completed_class(&app, "SUSP", &["王小明"]).await;
     let number = class.issue_all_today(&app).await.remove(0);
-    let response = class
-        .change(&app, &number, "suspend", &[("reason", "调查中")])
+    class
+        .apply(&app, &number, "suspend", &[("reason", "调查中")])
         .await;
-    assert_eq!(response.status(), StatusCode::OK);
     let mut tx = app.state.db.begin_write().await.unwrap();
     let row = certificates::by_number(&mut tx, &number)
         .await
