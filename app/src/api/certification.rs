@@ -175,6 +175,7 @@ pub async fn save_certificate_type(
     course: String,
     requires_exam: Option<String>,
 ) -> Result<i64, AppError> {
+    use crate::domain::account::bounded_text;
     use crate::domain::catalogue::parse_count;
     use crate::domain::certificate::parse_prefix;
     use crate::domain::Role;
@@ -191,8 +192,8 @@ pub async fn save_certificate_type(
             };
             let mut errors = FieldErrors::new();
             let prefix = errors.check("prefix", parse_prefix(&prefix));
-            let name_zh = errors.check("name_zh", required(&name_zh, 60));
-            let name_en = errors.check("name_en", required(&name_en, 120));
+            let name_zh = errors.check("name_zh", bounded_text(&name_zh, 60, true));
+            let name_en = errors.check("name_en", bounded_text(&name_en, 120, true));
             let months = errors.check("validity_months", parse_count(&validity_months, 1, 240));
             let mut tx = state.db.begin_write().await?;
             let course_id: Option<i64> =
@@ -260,19 +261,6 @@ pub async fn save_certificate_type(
         }
         .await,
     )
-}
-
-#[cfg(feature = "ssr")]
-fn required(text: &str, max: u32) -> Result<String, crate::error::Problem> {
-    use crate::error::Problem;
-    let text = text.trim();
-    if text.is_empty() {
-        Err(Problem::Required)
-    } else if text.chars().count() > max as usize {
-        Err(Problem::TooLong { max })
-    } else {
-        Ok(text.to_owned())
-    }
 }
 
 /// Classes to decide for, and certificates expiring within 90 days or
@@ -460,6 +448,7 @@ pub async fn change_certificate(
     corrected_name: Option<String>,
     renewed_on: Option<String>,
 ) -> Result<Option<String>, AppError> {
+    use crate::domain::account::bounded_text;
     use crate::domain::catalogue::parse_date;
     use crate::domain::certificate::{CertificateNumber, Change};
     use crate::domain::Role;
@@ -494,16 +483,14 @@ pub async fn change_certificate(
                     .map(|(date, _)| date),
                 _ => None,
             };
-            let corrected_name = blank(&corrected_name);
-            if change == Change::Correct {
-                match &corrected_name {
-                    None => errors.add("corrected_name", Problem::Required),
-                    Some(name) if name.chars().count() > 60 => {
-                        errors.add("corrected_name", Problem::TooLong { max: 60 })
-                    }
-                    _ => {}
-                }
-            }
+            // A name as it will be printed: one line, spaces collapsed.
+            let corrected_name = match change {
+                Change::Correct => errors.check(
+                    "corrected_name",
+                    bounded_text(corrected_name.as_deref().unwrap_or_default(), 60, true),
+                ),
+                _ => None,
+            };
             let today = db::china_today();
             if let Some(until) = &until {
                 if until.as_str() < today.as_str() {
