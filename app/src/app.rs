@@ -1,17 +1,20 @@
-//! The HTML shell, the layout every page shares, and the routes.
+//! The HTML shell, the layout every page shares, and the routes. Server
+//! only: pages render here and need no wasm; islands hydrate on their own.
 
 use crate::api::auth::{current_user, Logout, SessionUser};
+use crate::components::{use_form, Form};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::i18n::{use_text, Lang};
 use crate::pages;
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::{path, SsrMode};
 
-/// The document around the app; rendered on the server only.
+/// The document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
     view! {
@@ -24,7 +27,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="stylesheet" id="leptos" href="/pkg/academy.css"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <IslandLoader options/>
                 <MetaTags/>
             </head>
             <body>
@@ -34,21 +37,39 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The page's language: on the server from the switch's cookie or the
-/// browser's `Accept-Language`; in the browser from what the server rendered.
+/// Loads the wasm only on a page that has an island, and hydrates each one.
+///
+/// Leptos's own `HydrationScripts` preloads the wasm on every page; most
+/// pages here have no island, and a visitor on a slow link should not pay
+/// for code the page does not run. Once every island is hydrated, `<html>`
+/// gets `data-hydrated` (tests and CSS wait for it).
+#[component]
+fn IslandLoader(options: LeptosOptions) -> impl IntoView {
+    // Nothing outside an island is hydrated, so nothing outside one needs
+    // its data serialised into the page.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    let pkg = format!("/{}", options.site_pkg_dir);
+    let name = options.output_name.to_string();
+    // cargo-leptos names the wasm after the output; a plain cargo build
+    // leaves wasm-bindgen's `_bg` suffix.
+    let wasm_name = if option_env!("LEPTOS_OUTPUT_NAME").is_some() {
+        name.clone()
+    } else {
+        format!("{name}_bg")
+    };
+    let script = include_str!("island_loader.js")
+        .replace("@JS@", &format!("{pkg}/{name}.js"))
+        .replace("@WASM@", &format!("{pkg}/{wasm_name}.wasm"));
+    let nonce = use_nonce();
+    view! { <script type="module" nonce=nonce>{script}</script> }
+}
+
+/// The page's language: from the switch's cookie or the browser's
+/// `Accept-Language`.
 fn initial_lang() -> Lang {
-    #[cfg(feature = "ssr")]
-    {
-        crate::ssr::context::request_lang()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        leptos::prelude::document()
-            .document_element()
-            .and_then(|html| html.get_attribute("lang"))
-            .and_then(|tag| Lang::from_tag(&tag))
-            .unwrap_or(Lang::En)
-    }
+    crate::ssr::context::request_lang()
 }
 
 pub type UserResource = Resource<Result<Option<SessionUser>, AppError>>;
@@ -101,14 +122,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Layout(children: Children) -> impl IntoView {
     let t = use_text();
-    let logout = ServerAction::<Logout>::new();
-    let location = use_location();
-    // Signing in or registering ends on another page and signing out bumps
-    // the action's version: either way the header asks again who is here.
-    let user: UserResource = Resource::new(
-        move || (location.pathname.get(), logout.version().get()),
-        |_| current_user(),
-    );
+    let user: UserResource = Resource::new(|| (), |_| current_user());
     provide_context(user);
 
     view! {
@@ -132,9 +146,12 @@ fn Layout(children: Children) -> impl IntoView {
                 <a href="/courses">{t.nav_courses}</a>
                 <a href="/verify">{t.nav_verify}</a>
                 <a href="/auditors">{t.nav_auditors}</a>
-                <Transition fallback=|| ()>
-                    {move || user.get().map(|result| view! { <UserNav user=result.ok().flatten() logout/> })}
-                </Transition>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let user = user.await.ok().flatten();
+                        view! { <UserNav user/> }
+                    })}
+                </Suspense>
             </nav>
         </header>
         <main id="main" tabindex="-1">{children()}</main>
@@ -145,7 +162,7 @@ fn Layout(children: Children) -> impl IntoView {
 }
 
 #[component]
-fn UserNav(user: Option<SessionUser>, logout: ServerAction<Logout>) -> impl IntoView {
+fn UserNav(user: Option<SessionUser>) -> impl IntoView {
     let t = use_text();
     match user {
         None => view! {
@@ -153,21 +170,24 @@ fn UserNav(user: Option<SessionUser>, logout: ServerAction<Logout>) -> impl Into
             <a href="/register">{t.nav_register}</a>
         }
         .into_any(),
-        Some(user) => view! {
-            <a href="/me">{t.nav_me}</a>
-            {(user.role != Role::Trainee).then(|| view! { <a href="/teach">{t.nav_teach}</a> })}
-            {(user.role == Role::Administrator).then(|| view! {
-                <a href="/admin/users">{t.nav_users}</a>
-                <a href="/admin/courses">{t.nav_catalogue}</a>
-                <a href="/admin/import">{t.nav_import}</a>
-                <a href="/admin/certificates">{t.nav_certificates}</a>
-            })}
-            <span class="nav-user" title=t.signed_in_as>{user.name.clone()}</span>
-            <ActionForm action=logout attr:class="inline-form">
-                <button type="submit" class="link-button">{t.nav_logout}</button>
-            </ActionForm>
+        Some(user) => {
+            let logout = use_form::<Logout>("logout");
+            view! {
+                <a href="/me">{t.nav_me}</a>
+                {(user.role != Role::Trainee).then(|| view! { <a href="/teach">{t.nav_teach}</a> })}
+                {(user.role == Role::Administrator).then(|| view! {
+                    <a href="/admin/users">{t.nav_users}</a>
+                    <a href="/admin/courses">{t.nav_catalogue}</a>
+                    <a href="/admin/import">{t.nav_import}</a>
+                    <a href="/admin/certificates">{t.nav_certificates}</a>
+                })}
+                <span class="nav-user" title=t.signed_in_as>{user.name.clone()}</span>
+                <Form form=logout class="inline-form">
+                    <button type="submit" class="link-button">{t.nav_logout}</button>
+                </Form>
+            }
+            .into_any()
         }
-        .into_any(),
     }
 }
 
@@ -179,17 +199,11 @@ fn LanguageSwitch() -> impl IntoView {
     let lang = crate::i18n::use_lang();
     let other = lang.other();
     let location = use_location();
-    let here = move || {
-        format!(
-            "{}{}",
-            location.pathname.get(),
-            location
-                .search
-                .get()
-                .is_empty()
-                .then(String::new)
-                .unwrap_or_else(|| format!("?{}", location.search.get()))
-        )
+    let search = location.search.get_untracked();
+    let here = if search.is_empty() {
+        location.pathname.get_untracked()
+    } else {
+        format!("{}?{search}", location.pathname.get_untracked())
     };
     view! {
         <form method="post" action="/lang" class="language-switch">

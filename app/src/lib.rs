@@ -1,29 +1,24 @@
-//! Academy: training and certification for auditors — the Leptos application,
-//! compiled natively for server-side rendering (`ssr`) and to wasm for hydration.
+//! Academy: training and certification for auditors — the Leptos application.
+//!
+//! Pages are server components: they render on the server (`ssr`) and post
+//! their forms back to it, so they need no wasm. Only the `islands` — the
+//! parts a person works with live, such as the exam runner — are compiled to
+//! wasm (`hydrate`, linked by the `front` crate) and hydrate in the browser.
 
-// Deeply nested views make deeply nested types; the default limit is too low
-// for the wasm build.
+// Deeply nested views make deeply nested types; the default limit is too low.
 #![recursion_limit = "256"]
 
 pub mod api;
-pub mod app;
-pub mod components;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod islands;
+
+#[cfg(feature = "ssr")]
+pub mod app;
+#[cfg(feature = "ssr")]
+pub mod components;
+#[cfg(feature = "ssr")]
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
-
-/// Entry point the generated JavaScript calls once the wasm is loaded.
-#[cfg(feature = "hydrate")]
-#[wasm_bindgen::prelude::wasm_bindgen]
-pub fn hydrate() {
-    console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Marks the page as interactive: browser tests wait for it, and CSS may
-    // reveal controls that only work with JavaScript.
-    if let Some(html) = leptos::prelude::document().document_element() {
-        let _ = html.set_attribute("data-hydrated", "true");
-    }
-}

@@ -4,9 +4,10 @@ pub mod certificate_pdf;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod forms;
 pub mod public_api;
 pub mod routes;
 pub mod telemetry;
 
 pub use config::Config;
-pub use routes::{build_state, router, serve};
+pub use routes::{build_state, router, serve, serve_on};

@@ -25,7 +25,8 @@ pub fn academy_binary() -> PathBuf {
         .unwrap_or_else(|| workspace().join("target/release/academy"))
 }
 
-fn site_root() -> PathBuf {
+/// The built site (`target/site`), or `LEPTOS_SITE_ROOT`.
+pub fn site_root() -> PathBuf {
     std::env::var_os("LEPTOS_SITE_ROOT")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace().join("target/site"))
@@ -191,7 +192,9 @@ async fn start_browser(javascript: bool) -> (Driver, Client) {
                 format!("--user-data-dir={}", user_data.display()),
             ],
             "prefs": prefs,
-        }
+        },
+        // The browser's console, read back after every journey.
+        "goog:loggingPrefs": { "browser": "ALL" },
     });
     let capabilities = match capabilities {
         serde_json::Value::Object(map) => map,
@@ -239,6 +242,18 @@ where
     let outcome = std::panic::AssertUnwindSafe(steps(page))
         .catch_unwind()
         .await;
+    // A journey that worked must also have left the console clean.
+    let outcome = match outcome {
+        Ok(Ok(())) => match console_errors(&client).await {
+            Ok(errors) if errors.is_empty() => Ok(Ok(())),
+            Ok(errors) => Ok(Err(anyhow::anyhow!(
+                "the browser console reported errors:\n{}",
+                errors.join("\n")
+            ))),
+            Err(error) => Ok(Err(error)),
+        },
+        other => other,
+    };
     let failed = !matches!(outcome, Ok(Ok(())));
     if failed {
         let folder = workspace().join("target/e2e-failures");
@@ -257,6 +272,43 @@ where
         ),
         Err(panic) => std::panic::resume_unwind(panic),
     }
+}
+
+/// Chromedriver's log of the browser console (a Selenium extension).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> std::result::Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
+    }
+}
+
+/// Errors the pages wrote to the console (script errors, `console.error`,
+/// failed hydration). A page answered with a 4xx status on purpose (a
+/// refused form, the 404 page) is logged by the network, not by a script,
+/// and is left out.
+async fn console_errors(client: &Client) -> Result<Vec<String>> {
+    let log = client.issue_cmd(BrowserLog).await?;
+    Ok(log
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|entry| entry["level"] == "SEVERE" && entry["source"] != "network")
+        .map(|entry| entry["message"].as_str().unwrap_or_default().to_owned())
+        .collect())
 }
 
 /// XPath string literal for any text (handles both quote kinds).
@@ -288,13 +340,27 @@ impl Page {
         Ok(())
     }
 
-    /// Opens a page and waits until the wasm has hydrated it.
+    /// Opens a page and waits until it is ready: at once for a page without
+    /// islands, once every island is hydrated for the others.
     pub async fn open_hydrated(&self, path: &str) -> Result {
         self.open(path).await?;
         self.wait_hydrated().await
     }
 
+    /// Waits until the page's islands (if any) are live.
     pub async fn wait_hydrated(&self) -> Result {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(
+                "/html[@data-hydrated='true' or not(.//leptos-island)]",
+            ))
+            .await?;
+        Ok(())
+    }
+
+    /// Waits until the page has islands and all of them are hydrated.
+    pub async fn wait_islands(&self) -> Result {
         self.client
             .wait()
             .at_most(WAIT)
@@ -390,7 +456,9 @@ impl Page {
     pub async fn wait_for_error_beside(&self, label: &str) -> Result<String> {
         let deadline = Instant::now() + WAIT;
         loop {
-            let text = self.error_beside(label).await?;
+            // A form post loads a new page: an element of the old one may go
+            // stale while it is read, which only means "not yet".
+            let text = self.error_beside(label).await.unwrap_or_default();
             if !text.is_empty() {
                 return Ok(text);
             }

@@ -61,12 +61,9 @@ pub async fn spawn_app_on(db_path: &Path) -> TestApp {
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .await
-    .expect("server");
+    server::serve_on(listener, router, std::future::pending())
+        .await
+        .expect("server");
 }
 
 /// What `seed_class` makes: a published course with one class.
@@ -137,6 +134,30 @@ impl TestApp {
             .header(ACCEPT, "application/json")
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(encode_form(form))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Posts a page's form as a browser does without JavaScript: to the
+    /// page itself, naming the server function (`endpoint`, as in
+    /// [`TestApp::call`]) and the form's key.
+    pub async fn post_form(
+        &self,
+        client: &Client,
+        page: &str,
+        endpoint: &str,
+        key: &str,
+        form: &[(&str, &str)],
+    ) -> Response {
+        let function = format!("/api/{endpoint}");
+        let mut fields = vec![("__fn", function.as_str()), ("__form", key)];
+        fields.extend_from_slice(form);
+        client
+            .post(self.url(page))
+            .header(ACCEPT, "text/html,application/xhtml+xml")
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(encode_form(&fields))
             .send()
             .await
             .expect("request")

@@ -308,13 +308,15 @@ pub async fn certification_candidates(
     )
 }
 
-/// Issues `type_id` to the trainees listed in `trainees` (comma-separated
-/// ids) of `class_id`, dated `issued_on`: one transaction, all or nothing.
+/// Issues `type_id` to the trainees of `class_id` listed in `trainees`
+/// (comma-separated ids) and `chosen` (one id per ticked box of a plain
+/// form post), dated `issued_on`: one transaction, all or nothing.
 #[server(endpoint = "admin/issue_certificates")]
 pub async fn issue_certificates(
     class_id: i64,
     type_id: i64,
-    trainees: String,
+    #[server(default)] trainees: String,
+    #[server(default)] chosen: Option<Vec<i64>>,
     issued_on: String,
 ) -> Result<Vec<IssuedCertificate>, AppError> {
     use crate::domain::catalogue::parse_date;
@@ -336,6 +338,11 @@ pub async fn issue_certificates(
                 let id: i64 = part
                     .parse()
                     .map_err(|_| AppError::field("trainees", Problem::NotInList))?;
+                if !holders.contains(&id) {
+                    holders.push(id);
+                }
+            }
+            for id in chosen.unwrap_or_default() {
                 if !holders.contains(&id) {
                     holders.push(id);
                 }

@@ -1,36 +1,41 @@
 //! Form fields. Every input has a visible label; an error appears right
-//! beside its field, is announced to screen readers, and never clears what
-//! the user typed.
+//! beside its field, is announced to screen readers, and a refused post
+//! comes back with what the user typed still in the field.
 
-use crate::error::{AppError, Problem};
+use super::form::FormState;
+use crate::error::Problem;
 use crate::i18n::{use_lang, use_text};
 use leptos::prelude::*;
-
-/// The problem a server action reported for `field`, as a signal for that field.
-pub fn problem_of<T, V>(value: V, field: &'static str) -> Signal<Option<Problem>>
-where
-    T: Send + Sync + 'static,
-    V: With<Value = Option<Result<T, AppError>>> + Clone + Send + Sync + 'static,
-{
-    Signal::derive(move || {
-        value.with(|v| match v {
-            Some(Err(error)) => error.field_problem(field),
-            _ => None,
-        })
-    })
-}
 
 fn field_id(name: &str) -> String {
     format!("field-{name}")
 }
 
+/// The `aria-describedby` of a field: its error, then its hint.
+fn described_by(id: &str, hint: bool) -> String {
+    if hint {
+        format!("{id}-error {id}-hint")
+    } else {
+        format!("{id}-error")
+    }
+}
+
+/// The message beside a field (an empty, live region when all is well).
 #[component]
-fn FieldError(id: String, problem: Signal<Option<Problem>>) -> impl IntoView {
+pub fn FieldError(id: String, problem: Option<Problem>) -> impl IntoView {
     let lang = use_lang();
     view! {
         <p class="field-error" id=format!("{id}-error") aria-live="polite">
-            {move || problem.get().map(|p| lang.problem(p))}
+            {problem.map(|p| lang.problem(p))}
         </p>
+    }
+}
+
+fn invalid(problem: Option<Problem>) -> &'static str {
+    if problem.is_some() {
+        "true"
+    } else {
+        "false"
     }
 }
 
@@ -38,25 +43,26 @@ fn FieldError(id: String, problem: Signal<Option<Problem>>) -> impl IntoView {
 pub fn TextField(
     name: &'static str,
     label: &'static str,
+    /// The form whose last post fills the value and the error.
+    #[prop(optional)]
+    form: Option<FormState>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] optional: bool,
-    #[prop(optional, into)] value: Option<String>,
-    #[prop(into)] problem: Signal<Option<Problem>>,
+    /// The value shown unless the user just typed another.
+    #[prop(optional, into)]
+    value: Option<String>,
+    /// Needed when the same form appears more than once on a page.
+    #[prop(optional, into)]
+    id: Option<String>,
 ) -> impl IntoView {
     let t = use_text();
-    let id = field_id(name);
-    let described = format!(
-        "{id}-error{}",
-        if hint.is_some() {
-            format!(" {id}-hint")
-        } else {
-            String::new()
-        }
-    );
+    let id = id.unwrap_or_else(|| field_id(name));
+    let problem = form.and_then(|f| f.problem(name));
+    let value = form.and_then(|f| f.value(name)).or(value);
     view! {
-        <div class="field" class:has-error=move || problem.get().is_some()>
+        <div class="field" class:has-error=problem.is_some()>
             <label for=id.clone()>
                 {label}
                 {optional.then(|| view! { <span class="optional">" (" {t.optional} ")"</span> })}
@@ -67,8 +73,8 @@ pub fn TextField(
                 type=kind
                 autocomplete=autocomplete
                 value=value
-                aria-invalid=move || if problem.get().is_some() { "true" } else { "false" }
-                aria-describedby=described
+                aria-invalid=invalid(problem)
+                aria-describedby=described_by(&id, hint.is_some())
             />
             {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
             <FieldError id=id.clone() problem/>
@@ -76,51 +82,51 @@ pub fn TextField(
     }
 }
 
-/// A password input with a show/hide button (the button needs the page to be
-/// hydrated; without JavaScript the field is an ordinary password field).
+/// A password input. What was typed is never sent back into the page. The
+/// show/hide button is a few lines of plain JavaScript
+/// (`public/password-reveal.js`): the pages with a password field are the
+/// ones a visitor opens first, and a button is not worth the wasm. Without
+/// JavaScript the button stays hidden and the field is an ordinary one.
 #[component]
 pub fn PasswordField(
     name: &'static str,
     label: &'static str,
+    #[prop(optional)] form: Option<FormState>,
     #[prop(default = "current-password")] autocomplete: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
     /// Needed when the same form appears more than once on a page.
     #[prop(optional, into)]
     id: Option<String>,
-    #[prop(into)] problem: Signal<Option<Problem>>,
 ) -> impl IntoView {
     let t = use_text();
-    let visible = RwSignal::new(false);
     let id = id.unwrap_or_else(|| field_id(name));
-    let described = format!(
-        "{id}-error{}",
-        if hint.is_some() {
-            format!(" {id}-hint")
-        } else {
-            String::new()
-        }
-    );
+    let problem = form.and_then(|f| f.problem(name));
     view! {
-        <div class="field" class:has-error=move || problem.get().is_some()>
+        <div class="field" class:has-error=problem.is_some()>
             <label for=id.clone()>{label}</label>
             <div class="password-row">
                 <input
                     id=id.clone()
                     name=name
-                    type=move || if visible.get() { "text" } else { "password" }
+                    type="password"
                     autocomplete=autocomplete
-                    aria-invalid=move || if problem.get().is_some() { "true" } else { "false" }
-                    aria-describedby=described
+                    aria-invalid=invalid(problem)
+                    aria-describedby=described_by(&id, hint.is_some())
                 />
                 <button
                     type="button"
                     class="secondary toggle-password"
+                    hidden=true
+                    data-for=id.clone()
+                    data-show=t.show_password
+                    data-hide=t.hide_password
                     aria-controls=id.clone()
-                    aria-pressed=move || if visible.get() { "true" } else { "false" }
-                    on:click=move |_| visible.update(|v| *v = !*v)
+                    aria-pressed="false"
                 >
-                    {move || if visible.get() { t.hide_password } else { t.show_password }}
+                    {t.show_password}
                 </button>
+                // A module runs once however many fields include it.
+                <script type="module" src="/password-reveal.js"></script>
             </div>
             {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
             <FieldError id=id.clone() problem/>
@@ -134,18 +140,23 @@ pub fn SelectField(
     label: &'static str,
     /// (value, visible text) pairs.
     options: Vec<(String, String)>,
+    #[prop(optional)] form: Option<FormState>,
     #[prop(optional, into)] selected: Option<String>,
-    #[prop(into)] problem: Signal<Option<Problem>>,
+    /// Needed when the same form appears more than once on a page.
+    #[prop(optional, into)]
+    id: Option<String>,
 ) -> impl IntoView {
     let t = use_text();
-    let id = field_id(name);
+    let id = id.unwrap_or_else(|| field_id(name));
+    let problem = form.and_then(|f| f.problem(name));
+    let selected = form.and_then(|f| f.value(name)).or(selected);
     view! {
-        <div class="field" class:has-error=move || problem.get().is_some()>
+        <div class="field" class:has-error=problem.is_some()>
             <label for=id.clone()>{label}</label>
             <select
                 id=id.clone()
                 name=name
-                aria-invalid=move || if problem.get().is_some() { "true" } else { "false" }
+                aria-invalid=invalid(problem)
                 aria-describedby=format!("{id}-error")
             >
                 <option value="">{t.choose}</option>
@@ -162,20 +173,46 @@ pub fn SelectField(
     }
 }
 
-/// The message for a whole form: what went wrong that is not one field's fault.
+/// A multi-line text field.
 #[component]
-pub fn FormMessage<T, V>(value: V) -> impl IntoView
-where
-    T: Send + Sync + 'static,
-    V: With<Value = Option<Result<T, AppError>>> + Clone + Send + Sync + 'static,
-{
-    let lang = use_lang();
-    move || {
-        value.with(|v| match v {
-            Some(Err(error)) => Some(view! {
-                <div class="form-message error" role="alert">{lang.error(error)}</div>
-            }),
-            _ => None,
-        })
+pub fn TextArea(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] form: Option<FormState>,
+    #[prop(default = 3)] rows: u32,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] optional: bool,
+    #[prop(optional)] maxlength: Option<usize>,
+    #[prop(optional)] mono: bool,
+    #[prop(optional, into)] value: Option<String>,
+    /// Needed when the same form appears more than once on a page.
+    #[prop(optional, into)]
+    id: Option<String>,
+) -> impl IntoView {
+    let t = use_text();
+    let id = id.unwrap_or_else(|| field_id(name));
+    let problem = form.and_then(|f| f.problem(name));
+    let value = form
+        .and_then(|f| f.value(name))
+        .or(value)
+        .unwrap_or_default();
+    view! {
+        <div class="field" class:has-error=problem.is_some()>
+            <label for=id.clone()>
+                {label}
+                {optional.then(|| view! { <span class="optional">" (" {t.optional} ")"</span> })}
+            </label>
+            <textarea
+                id=id.clone()
+                name=name
+                rows=rows
+                maxlength=maxlength
+                class:mono=mono
+                aria-invalid=invalid(problem)
+                aria-describedby=described_by(&id, hint.is_some())
+            >{value}</textarea>
+            {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
+            <FieldError id=id.clone() problem/>
+        </div>
     }
 }

@@ -441,6 +441,7 @@ pub static TEXT: Text = Text {
     exam_start_hint: "The clock starts when you press the button and keeps running if you leave the page.",
     exam_submit: "Hand in",
     exam_submit_hint: "Handing in ends this attempt; answers left empty score nothing.",
+    exam_needs_javascript: "The exam needs JavaScript: it saves each answer as you give it and keeps the time. Switch JavaScript on to sit it.",
     exam_submitting: "Handing in…",
     exam_time_left: "Time left",
     exam_time_limit: "Time limit (minutes)",

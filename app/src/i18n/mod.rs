@@ -518,8 +518,24 @@ impl Lang {
 }
 
 /// The page's language, provided once by the `App`.
+/// The page's language. On the server the app provides it; an island in
+/// the browser sees no server context and reads what the server rendered.
 pub fn use_lang() -> Lang {
-    use_context::<Lang>().unwrap_or(Lang::En)
+    use_context::<Lang>().unwrap_or_else(document_lang)
+}
+
+#[cfg(feature = "hydrate")]
+fn document_lang() -> Lang {
+    document()
+        .document_element()
+        .and_then(|html| html.get_attribute("lang"))
+        .and_then(|tag| Lang::from_tag(&tag))
+        .unwrap_or(Lang::En)
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn document_lang() -> Lang {
+    Lang::En
 }
 
 /// The page's strings.
@@ -968,6 +984,7 @@ pub struct Text {
     pub exam_start_hint: &'static str,
     pub exam_submit: &'static str,
     pub exam_submit_hint: &'static str,
+    pub exam_needs_javascript: &'static str,
     pub exam_submitting: &'static str,
     pub exam_time_left: &'static str,
     pub exam_time_limit: &'static str,

@@ -441,6 +441,7 @@ pub static TEXT: Text = Text {
     exam_start_hint: "按下按钮即开始计时；离开页面计时也不会暂停。",
     exam_submit: "交卷",
     exam_submit_hint: "交卷后本次作答结束；未作答的题目不得分。",
+    exam_needs_javascript: "考试需要启用 JavaScript：每道题的答案在作答时即时保存，并由服务器计时。请启用 JavaScript 后参加考试。",
     exam_submitting: "正在交卷……",
     exam_time_left: "剩余时间",
     exam_time_limit: "考试时长（分钟）",

@@ -4,20 +4,19 @@
 
 use crate::api::certificates::HistoryEntry;
 use crate::api::certification::{
-    bulk_issue_progress, certification_candidates, load_admin_certificate, load_certificate_types,
-    load_certification, AdminCertificate, Candidate, ChangeCertificate, DecisionPage,
-    ExpiringCertificate, IssueCertificates, IssueProgress, SaveCertificateType, TypesPage,
+    certification_candidates, load_admin_certificate, load_certificate_types, load_certification,
+    AdminCertificate, ChangeCertificate, DecisionPage, ExpiringCertificate, IssueCertificates,
+    IssuedCertificate, SaveCertificateType, TypesPage,
 };
-use crate::components::{problem_of, FormMessage, SelectField, TextField};
-use crate::domain::certificate::Shortfall;
-use crate::error::{AppError, Problem};
-use crate::i18n::{use_lang, use_text, Lang};
+use crate::components::{use_form, Form, FormMessage, SelectField, TextField};
+use crate::i18n::{use_lang, use_text};
+use crate::islands::{CertificationDecision, DecisionText};
 use crate::pages::errors::ErrorPage;
 use crate::pages::verify::{History, NumberLink, Validity, Verdict};
+use crate::ssr::forms::NEXT_FIELD;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use std::collections::BTreeSet;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// Links between the certification pages.
 #[component]
@@ -182,20 +181,9 @@ fn Expiring(list: Vec<ExpiringCertificate>) -> impl IntoView {
 #[component]
 pub fn CertificateTypesPage() -> impl IntoView {
     let t = use_text();
-    let revision = RwSignal::new(0u32);
-    // Outside the form, which the reload after a save re-creates.
-    let saved = RwSignal::new(false);
-    let page = Resource::new(move || revision.get(), |_| load_certificate_types());
+    let page = Resource::new(|| (), |_| load_certificate_types());
     let query = use_query_map();
     let editing = move || query.with(|q| q.get("edit").and_then(|id| id.parse::<i64>().ok()));
-    // "Saved" belongs to the form that was saved, not to the next one.
-    Effect::new(move |previous: Option<Option<i64>>| {
-        let now = editing();
-        if previous.is_some_and(|p| p != now) {
-            saved.set(false);
-        }
-        now
-    });
     view! {
         <Title text=t.cert_types_title/>
         <h1>{t.cert_types_title}</h1>
@@ -206,7 +194,7 @@ pub fn CertificateTypesPage() -> impl IntoView {
                     let existing = editing().and_then(|id| page.types.iter().find(|k| k.id == id).cloned());
                     view! {
                         <TypeTable page=page.clone()/>
-                        <TypeForm page existing revision saved/>
+                        <TypeForm page existing/>
                     }
                     .into_any()
                 }
@@ -254,21 +242,15 @@ fn TypeTable(page: TypesPage) -> impl IntoView {
 fn TypeForm(
     page: TypesPage,
     existing: Option<crate::api::certification::CertificateTypeView>,
-    revision: RwSignal<u32>,
-    saved: RwSignal<bool>,
 ) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
-    let save = ServerAction::<SaveCertificateType>::new();
-    let value = save.value();
-    Effect::new(move |_| match value.get() {
-        Some(Ok(_)) => {
-            saved.set(true);
-            revision.update(|n| *n += 1);
-        }
-        Some(Err(_)) => saved.set(false),
-        None => {}
-    });
+    // One key per type edited: "saved" belongs to the form that was saved.
+    let key = existing
+        .as_ref()
+        .map(|k| format!("type-{}", k.id))
+        .unwrap_or_else(|| "type-new".into());
+    let form = use_form::<SaveCertificateType>(key);
     let courses = page
         .courses
         .iter()
@@ -282,24 +264,23 @@ fn TypeForm(
     view! {
         <section class="card" id="type-form" aria-labelledby="type-form-title">
             <h2 id="type-form-title">{if is_new { t.cert_type_new.to_string() } else { format!("{} {}", t.cert_type_edit, get(|k| k.prefix.clone())) }}</h2>
-            <FormMessage value/>
-            {move || saved.get().then(|| view! { <p class="form-message ok" role="status">{t.saved}</p> })}
-            <ActionForm action=save attr:novalidate=true attr:class="stack">
+            <FormMessage form done=t.saved/>
+            <Form form anchor="type-form".to_owned() class="stack">
                 <input type="hidden" name="id" value=get(|k| k.id.to_string())/>
                 <div class="field-pair">
-                    <TextField name="prefix" label=t.cert_prefix hint=t.cert_prefix_hint value=get(|k| k.prefix.clone()) problem=problem_of(value, "prefix")/>
-                    <TextField name="validity_months" label=t.cert_validity_months kind="number" value=get(|k| k.validity_months.to_string()) problem=problem_of(value, "validity_months")/>
+                    <TextField form name="prefix" label=t.cert_prefix hint=t.cert_prefix_hint value=get(|k| k.prefix.clone())/>
+                    <TextField form name="validity_months" label=t.cert_validity_months kind="number" value=get(|k| k.validity_months.to_string())/>
                 </div>
-                <TextField name="name_zh" label=t.cert_name_zh value=get(|k| k.name.zh.clone()) problem=problem_of(value, "name_zh")/>
-                <TextField name="name_en" label=t.cert_name_en value=get(|k| k.name.en.clone()) problem=problem_of(value, "name_en")/>
-                <SelectField name="course" label=t.cert_course options=courses selected=get(|k| k.course_code.clone()) problem=problem_of(value, "course")/>
+                <TextField form name="name_zh" label=t.cert_name_zh value=get(|k| k.name.zh.clone())/>
+                <TextField form name="name_en" label=t.cert_name_en value=get(|k| k.name.en.clone())/>
+                <SelectField form name="course" label=t.cert_course options=courses selected=get(|k| k.course_code.clone())/>
                 <div class="field checkbox">
-                    <input id="field-requires_exam" type="checkbox" name="requires_exam" value="true" checked=existing.as_ref().is_none_or(|k| k.requires_exam)/>
+                    <input id="field-requires_exam" type="checkbox" name="requires_exam" value="true" checked=if form.was_refused() { form.value("requires_exam").is_some() } else { existing.as_ref().is_none_or(|k| k.requires_exam) }/>
                     <label for="field-requires_exam">{t.cert_requires_exam}</label>
                 </div>
                 <p class="hint">{t.cert_completion_always}</p>
-                <button type="submit" disabled=move || save.pending().get()>{t.save}</button>
-            </ActionForm>
+                <button type="submit">{t.save}</button>
+            </Form>
         </section>
     }
 }
@@ -311,32 +292,9 @@ pub fn DecisionPageView() -> impl IntoView {
     let query = use_query_map();
     let class_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
     let type_id = move || query.with(|q| q.get("type").and_then(|id| id.parse::<i64>().ok()));
-    let revision = RwSignal::new(0u32);
-    // Outside the list, which reloads after an issue: the action with its
-    // outcome, what was issued and the chosen date survive the reload.
-    let issue = ServerAction::<IssueCertificates>::new();
-    let last_issued = RwSignal::new(Vec::<crate::api::certification::IssuedCertificate>::new());
-    let issued_on = RwSignal::new(None::<String>);
-    Effect::new(move |_| match issue.value().get() {
-        Some(Ok(issued)) => {
-            last_issued.set(issued);
-            revision.update(|n| *n += 1);
-        }
-        // Someone else may have issued meanwhile: show the list as it is.
-        Some(Err(AppError::Conflict(Problem::NotEligible { .. }))) => revision.update(|n| *n += 1),
-        _ => {}
-    });
-    // Another certificate type: what was issued for the last one is not news.
-    Effect::new(move |previous: Option<Option<i64>>| {
-        let now = type_id();
-        if previous.is_some_and(|p| p != now) {
-            last_issued.set(Vec::new());
-        }
-        now
-    });
     let page = Resource::new(
-        move || (class_id(), type_id(), revision.get()),
-        |(class_id, type_id, _)| async move {
+        move || (class_id(), type_id()),
+        |(class_id, type_id)| async move {
             match class_id {
                 Some(id) => certification_candidates(id, type_id).await,
                 None => Err(crate::error::AppError::NotFound),
@@ -345,69 +303,19 @@ pub fn DecisionPageView() -> impl IntoView {
     );
     view! {
         <Title text=t.cert_decision_title/>
-        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || page.get().map(|result| match result {
-                Ok(page) => view! { <Decision page issue last_issued issued_on/> }.into_any(),
+                Ok(page) => view! { <Decision page/> }.into_any(),
                 Err(error) => view! { <ErrorPage error/> }.into_any(),
             })}
-        </Transition>
-    }
-}
-
-fn shortfall(lang: Lang, shortfall: Shortfall) -> &'static str {
-    let t = lang.text();
-    match shortfall {
-        Shortfall::NotCompleted => t.cert_short_not_completed,
-        Shortfall::ExamNotPassed => t.cert_short_exam,
-        Shortfall::AlreadyCertified => t.cert_short_certified,
+        </Suspense>
     }
 }
 
 #[component]
-fn Decision(
-    page: DecisionPage,
-    issue: ServerAction<IssueCertificates>,
-    last_issued: RwSignal<Vec<crate::api::certification::IssuedCertificate>>,
-    /// The chosen date of issue; today until the administrator picks one.
-    issued_on: RwSignal<Option<String>>,
-) -> impl IntoView {
+fn Decision(page: DecisionPage) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
-    let class_id = page.class_id;
-    let eligible: Vec<i64> = page
-        .candidates
-        .iter()
-        .filter(|c| c.shortfalls.is_empty())
-        .map(|c| c.trainee_id)
-        .collect();
-    // Recreated with the list: whoever was chosen may no longer be eligible.
-    let selected = RwSignal::new(BTreeSet::<i64>::new());
-    let value = issue.value();
-    let pending = issue.pending();
-    let progress = RwSignal::new(None::<IssueProgress>);
-    let today = page.today.clone();
-    let date = Signal::derive(move || issued_on.get().unwrap_or_else(|| today.clone()));
-    // While an issue runs, ask the server how far it has got.
-    Effect::new(move |_| {
-        if !pending.get() {
-            progress.set(None);
-            return;
-        }
-        if let Ok(handle) = set_interval_with_handle(
-            move || {
-                leptos::task::spawn_local(async move {
-                    if let Ok(now) = bulk_issue_progress(class_id).await {
-                        if pending.get_untracked() {
-                            progress.set(now);
-                        }
-                    }
-                });
-            },
-            std::time::Duration::from_millis(250),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-    });
     let Some(type_id) = page.type_id else {
         return view! {
             <h1>{page.class_name.get(lang).to_owned()}</h1>
@@ -416,19 +324,11 @@ fn Decision(
         }
         .into_any();
     };
+    // The outcome of a plain post (JavaScript off) comes back rendered.
+    let form = use_form::<IssueCertificates>("issue");
+    let issued = form.output::<Vec<IssuedCertificate>>().unwrap_or_default();
+    let post_back = form.post_back(Some("candidates-title"));
     let chosen = page.types.iter().find(|k| k.id == type_id).cloned();
-    let taught = page.taught_by_me;
-    let send = move |ids: Vec<i64>| {
-        let trainees = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        issue.dispatch(IssueCertificates {
-            class_id,
-            type_id,
-            trainees,
-            issued_on: date.get_untracked(),
-        });
-    };
-    let all_eligible = eligible.clone();
-    let eligible_count = eligible.len();
     let type_options = page.types.clone();
     view! {
         <p class="breadcrumb"><a href="/admin/certificates">{t.cert_admin_title}</a></p>
@@ -438,7 +338,7 @@ fn Decision(
             {page.centre.get(lang).to_owned()} " · " {t.cert_ends} " " {lang.iso_date(&page.ends_on)}
         </p>
         <p class="notice">{t.cert_iso_rule}</p>
-        {taught.then(|| view! {
+        {page.taught_by_me.then(|| view! {
             <p class="form-message error" role="alert">{lang.problem(crate::error::Problem::DeciderTaughtClass)}</p>
         })}
         {(type_options.len() > 1).then(|| view! {
@@ -461,115 +361,9 @@ fn Decision(
                 {if k.requires_exam { t.cert_requires_completion_exam } else { t.cert_requires_completion }}
             </p>
         })}
-        <section class="card" aria-labelledby="candidates-title">
-            <h2 id="candidates-title">{t.cert_candidates} " (" {eligible_count} " " {t.cert_eligible_of} " " {page.candidates.len()} ")"</h2>
-            <FormMessage value/>
-            {move || {
-                let issued = last_issued.get();
-                (!issued.is_empty()).then(|| view! {
-                    <div class="form-message ok" role="status">
-                        <p>{lang.issued_count(issued.len())}</p>
-                        <p class="code">{issued.first().map(|i| i.number.clone())} {(issued.len() > 1).then(|| format!(" … {}", issued.last().map(|i| i.number.as_str()).unwrap_or_default()))}</p>
-                    </div>
-                })
-            }}
-            {move || pending.get().then(|| {
-                let (done, total) = progress.get().map(|p| (p.done, p.total)).unwrap_or((0, 1));
-                view! {
-                    <div class="progress" role="status">
-                        <label for="issue-progress">{t.cert_issuing}</label>
-                        <progress id="issue-progress" max=total.to_string() value=done.to_string()>{format!("{done}/{total}")}</progress>
-                    </div>
-                }
-            })}
-            <div class="field-pair">
-                <div class="field narrow" class:has-error=move || problem_of(value, "issued_on").get().is_some()>
-                    <label for="field-issued_on">{t.cert_issue_date}</label>
-                    <input id="field-issued_on" type="date" name="issued_on"
-                        prop:value=move || date.get()
-                        on:input=move |ev| issued_on.set(Some(event_target_value(&ev)))/>
-                    <p class="field-error" aria-live="polite">{move || problem_of(value, "issued_on").get().map(|p| lang.problem(p))}</p>
-                </div>
-            </div>
-            <div class="actions">
-                <button type="button"
-                    disabled=move || taught || pending.get() || selected.with(|s| s.is_empty())
-                    on:click=move |_| send(selected.get_untracked().into_iter().collect())>
-                    {move || lang.issue_selected(selected.with(|s| s.len()))}
-                </button>
-                <button type="button" class="secondary"
-                    disabled=move || taught || pending.get() || all_eligible.is_empty()
-                    on:click={
-                        let ids = eligible.clone();
-                        move |_| send(ids.clone())
-                    }>
-                    {lang.issue_all(eligible_count)}
-                </button>
-            </div>
-            <p class="field-error" aria-live="polite">{move || problem_of(value, "trainees").get().map(|p| lang.problem(p))}</p>
-            <div class="table-scroll">
-                <table class="data candidates">
-                    <thead><tr>
-                        <th scope="col"><span class="visually-hidden">{t.cert_choose}</span></th>
-                        <th scope="col">{t.field_name}</th>
-                        <th scope="col">{t.cert_completed}</th>
-                        <th scope="col">{t.cert_exam}</th>
-                        <th scope="col">{t.cert_outcome}</th>
-                    </tr></thead>
-                    <tbody>
-                        {page.candidates.into_iter().map(|c| view! { <CandidateRow candidate=c selected taught/> }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        </section>
+        <CertificationDecision page type_id issued post_back text=DecisionText::new(lang)/>
     }
     .into_any()
-}
-
-#[component]
-fn CandidateRow(
-    candidate: Candidate,
-    selected: RwSignal<BTreeSet<i64>>,
-    taught: bool,
-) -> impl IntoView {
-    let t = use_text();
-    let lang = use_lang();
-    let id = candidate.trainee_id;
-    let eligible = candidate.shortfalls.is_empty();
-    let box_id = format!("candidate-{id}");
-    let yes_no = |v: bool| if v { ("ok", t.yes) } else { ("danger", t.no) };
-    let (completed_class, completed_text) = yes_no(candidate.completed);
-    view! {
-        <tr class:eligible=eligible>
-            <td>
-                <input type="checkbox" id=box_id.clone() disabled=!eligible || taught
-                    prop:checked=move || selected.with(|s| s.contains(&id))
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        selected.update(|s| { if on { s.insert(id); } else { s.remove(&id); } });
-                    }/>
-            </td>
-            <th scope="row">
-                <label for=box_id>{candidate.name.clone()}</label>
-                <p class="muted small">{candidate.email.clone()}</p>
-            </th>
-            <td><span class=format!("badge {completed_class}")>{completed_text}</span></td>
-            <td>{match candidate.passed_exam {
-                None => view! { <span class="muted">{t.cert_not_required}</span> }.into_any(),
-                Some(passed) => {
-                    let (class, text) = if passed { ("ok", t.cert_passed) } else { ("danger", t.cert_not_passed) };
-                    view! { <span class=format!("badge {class}")>{text}</span> }.into_any()
-                }
-            }}</td>
-            <td>{match (&candidate.certificate, eligible) {
-                (Some(number), _) => view! { <a class="code" href=format!("/admin/certificates/record?number={number}")>{number.clone()}</a> }.into_any(),
-                (None, true) => view! { <span class="badge ok">{t.cert_eligible}</span> }.into_any(),
-                (None, false) => view! {
-                    <span class="muted">{candidate.shortfalls.iter().map(|s| shortfall(lang, *s)).collect::<Vec<_>>().join(lang.list_separator())}</span>
-                }.into_any(),
-            }}</td>
-        </tr>
-    }
 }
 
 #[component]
@@ -577,17 +371,13 @@ pub fn CertificateRecordPage() -> impl IntoView {
     let t = use_text();
     let query = use_query_map();
     let number = move || query.with(|q| q.get("number")).unwrap_or_default();
-    let revision = RwSignal::new(0u32);
-    let record = Resource::new(
-        move || (number(), revision.get()),
-        |(number, _)| load_admin_certificate(number),
-    );
+    let record = Resource::new(number, load_admin_certificate);
     view! {
         <Title text=t.cert_record_title/>
         <p class="breadcrumb"><a href="/admin/certificates">{t.cert_admin_title}</a></p>
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || record.get().map(|result| match result {
-                Ok(record) => view! { <Record record revision/> }.into_any(),
+                Ok(record) => view! { <Record record/> }.into_any(),
                 Err(error) => view! { <ErrorPage error/> }.into_any(),
             })}
         </Transition>
@@ -595,7 +385,7 @@ pub fn CertificateRecordPage() -> impl IntoView {
 }
 
 #[component]
-fn Record(record: AdminCertificate, revision: RwSignal<u32>) -> impl IntoView {
+fn Record(record: AdminCertificate) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
     let c = record.public.clone();
@@ -649,69 +439,67 @@ fn Record(record: AdminCertificate, revision: RwSignal<u32>) -> impl IntoView {
                 })}
             </p>
         </section>
-        <ChangeForm record=record.clone() revision/>
+        <ChangeForm record=record.clone()/>
         <History entries=history/>
     }
 }
 
+/// The lifecycle changes this record allows, each with a reason. The fields
+/// a change needs are shown for the chosen one by CSS alone (`:has`), so
+/// the form needs no JavaScript; a renewal or correction opens the new
+/// record afterwards.
 #[component]
-fn ChangeForm(record: AdminCertificate, revision: RwSignal<u32>) -> impl IntoView {
+fn ChangeForm(record: AdminCertificate) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
-    let change = ServerAction::<ChangeCertificate>::new();
-    let value = change.value();
-    let navigate = use_navigate();
+    let form = use_form::<ChangeCertificate>("change");
     let number = record.public.number.clone();
-    Effect::new(move |_| match value.get() {
-        Some(Ok(Some(new))) => navigate(
-            &format!("/admin/certificates/record?number={new}"),
-            Default::default(),
-        ),
-        Some(Ok(None)) => revision.update(|n| *n += 1),
-        _ => {}
-    });
     if record.allowed.is_empty() {
         return view! { <p class="muted">{t.cert_no_changes}</p> }.into_any();
     }
     let first = record.allowed.first().cloned().unwrap_or_default();
-    let chosen = RwSignal::new(first);
+    let chosen = form
+        .value("change")
+        .filter(|c| record.allowed.contains(c))
+        .unwrap_or(first);
     let options = record.allowed.clone();
+    let hints = record.allowed.clone();
     view! {
-        <section class="card" aria-labelledby="change-title">
+        <section class="card" id="change" aria-labelledby="change-title">
             <h2 id="change-title">{t.cert_change_title}</h2>
-            <FormMessage value/>
-            <ActionForm action=change attr:novalidate=true attr:class="stack">
+            <FormMessage form done=t.saved/>
+            <Form form anchor="change".to_owned() class="stack change-form">
                 <input type="hidden" name="number" value=number/>
+                <input type="hidden" name=NEXT_FIELD value="/admin/certificates/record?number={}"/>
                 <fieldset class="choice-row">
                     <legend>{t.cert_change}</legend>
                     {options.into_iter().map(|name| {
                         let id = format!("change-{name}");
                         let label_for = id.clone();
-                        let value_name = name.clone();
-                        let current = name.clone();
+                        let checked = chosen == name;
                         view! {
                             <label for=label_for class="choice">
-                                <input type="radio" id=id name="change" value=value_name
-                                    checked=chosen.get_untracked() == current
-                                    on:change=move |_| chosen.set(name.clone())/>
-                                {lang.certificate_change(&current)}
+                                <input type="radio" id=id name="change" value=name.clone() checked=checked/>
+                                {lang.certificate_change(&name)}
                             </label>
                         }
                     }).collect_view()}
                 </fieldset>
-                <p class="hint">{move || lang.certificate_change_hint(&chosen.get())}</p>
-                <TextField name="reason" label=t.reason problem=problem_of(value, "reason")/>
-                <div class:hidden=move || chosen.get() != "suspend">
-                    <TextField name="until" label=t.cert_until kind="date" optional=true hint=t.cert_until_hint problem=problem_of(value, "until")/>
+                {hints.into_iter().map(|name| view! {
+                    <p class=format!("hint only-{name}")>{lang.certificate_change_hint(&name)}</p>
+                }).collect_view()}
+                <TextField form name="reason" label=t.reason/>
+                <div class="only-suspend">
+                    <TextField form name="until" label=t.cert_until kind="date" optional=true hint=t.cert_until_hint/>
                 </div>
-                <div class:hidden=move || chosen.get() != "correct">
-                    <TextField name="corrected_name" label=t.cert_corrected_name value=record.public.holder_name.clone() problem=problem_of(value, "corrected_name")/>
+                <div class="only-correct">
+                    <TextField form name="corrected_name" label=t.cert_corrected_name value=record.public.holder_name.clone()/>
                 </div>
-                <div class:hidden=move || chosen.get() != "renew">
-                    <TextField name="renewed_on" label=t.cert_renewed_on kind="date" optional=true value=record.today.clone() problem=problem_of(value, "renewed_on")/>
+                <div class="only-renew">
+                    <TextField form name="renewed_on" label=t.cert_renewed_on kind="date" optional=true value=record.today.clone()/>
                 </div>
-                <button type="submit" class:danger=move || chosen.get() == "revoke" disabled=move || change.pending().get()>{t.cert_apply}</button>
-            </ActionForm>
+                <button type="submit" class="apply-change">{t.cert_apply}</button>
+            </Form>
         </section>
     }
     .into_any()

@@ -5,34 +5,18 @@ use crate::api::admin_catalogue::{
     load_admin_catalogue, AdminCatalogue, AdminClass, AdminCourse, CreateCentre, SaveClass,
     SaveCourse,
 };
-use crate::components::{problem_of, FormMessage, SelectField, TextField};
+use crate::components::{use_form, Form, FormMessage, SelectField, TextArea, TextField};
 use crate::domain::catalogue::{format_china_time, Category};
-use crate::error::Problem;
 use crate::i18n::{use_lang, use_text};
 use crate::pages::errors::ErrorPage;
-use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// Bumped after a save to reload the page's data. The reload re-creates the
-/// forms, so what was just saved is remembered here, outside them.
-#[derive(Clone, Copy)]
-struct Revision(RwSignal<u32>, RwSignal<Option<Saved>>);
-
-#[derive(Clone, Copy, PartialEq)]
-enum Saved {
-    Course,
-    Class,
-    Centre,
-}
-
 #[component]
 pub fn CoursesAdminPage() -> impl IntoView {
     let t = use_text();
-    let revision = Revision(RwSignal::new(0), RwSignal::new(None));
-    provide_context(revision);
-    let catalogue = Resource::new(move || revision.0.get(), |_| load_admin_catalogue());
+    let catalogue = Resource::new(|| (), |_| load_admin_catalogue());
     let query = use_query_map();
     let editing = move || query.with(|q| q.get("edit"));
     let editing_class =
@@ -138,15 +122,7 @@ fn ClassTable(classes: Vec<AdminClass>) -> impl IntoView {
 #[component]
 fn CentreForm() -> impl IntoView {
     let t = use_text();
-    let revision = expect_context::<Revision>();
-    let create = ServerAction::<CreateCentre>::new();
-    let value = create.value();
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(()))) {
-            revision.1.set(Some(Saved::Centre));
-            revision.0.update(|n| *n += 1);
-        }
-    });
+    let form = use_form::<CreateCentre>("centre");
     let kinds = vec![
         ("national".to_owned(), t.centre_national.to_owned()),
         ("industry".to_owned(), t.centre_industry.to_owned()),
@@ -155,36 +131,17 @@ fn CentreForm() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="centre-form-title">
             <h2 id="centre-form-title">{t.centre_form_title}</h2>
-            <FormMessage value/>
-            {move || (revision.1.get() == Some(Saved::Centre)).then(|| view! { <p class="form-message ok" role="status">{t.saved}</p> })}
-            <ActionForm action=create attr:novalidate=true attr:class="stack">
+            <FormMessage form done=t.saved/>
+            <Form form anchor="centre-form-title".to_owned() class="stack">
                 <div class="field-pair">
-                    <TextField name="centre_code" label=t.field_centre_code problem=problem_of(value, "centre_code")/>
-                    <SelectField name="kind" label=t.field_centre_kind options=kinds problem=problem_of(value, "kind")/>
+                    <TextField form name="centre_code" label=t.field_centre_code/>
+                    <SelectField form name="kind" label=t.field_centre_kind options=kinds/>
                 </div>
-                <TextField name="centre_name_zh" label=t.field_centre_name_zh problem=problem_of(value, "centre_name_zh")/>
-                <TextField name="centre_name_en" label=t.field_centre_name_en problem=problem_of(value, "centre_name_en")/>
-                <button type="submit" disabled=move || create.pending().get()>{t.centre_form_title}</button>
-            </ActionForm>
+                <TextField form name="centre_name_zh" label=t.field_centre_name_zh/>
+                <TextField form name="centre_name_en" label=t.field_centre_name_en/>
+                <button type="submit">{t.centre_form_title}</button>
+            </Form>
         </section>
-    }
-}
-
-#[component]
-fn TextArea(
-    name: &'static str,
-    label: &'static str,
-    value: String,
-    problem: Signal<Option<Problem>>,
-) -> impl IntoView {
-    let lang = use_lang();
-    let id = format!("field-{name}");
-    view! {
-        <div class="field" class:has-error=move || problem.get().is_some()>
-            <label for=id.clone()>{label}</label>
-            <textarea id=id.clone() name=name rows="3" aria-describedby=format!("{id}-error")>{value}</textarea>
-            <p class="field-error" id=format!("{id}-error")>{move || problem.get().map(|p| lang.problem(p))}</p>
-        </div>
     }
 }
 
@@ -192,22 +149,8 @@ fn TextArea(
 fn CourseForm(catalogue: AdminCatalogue, existing: Option<AdminCourse>) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
-    let revision = expect_context::<Revision>();
-    let save = ServerAction::<SaveCourse>::new();
-    let value = save.value();
-    let form = NodeRef::<html::Form>::new();
+    let form = use_form::<SaveCourse>("course");
     let is_new = existing.is_none();
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(_))) {
-            if is_new {
-                if let Some(form) = form.get() {
-                    form.reset();
-                }
-            }
-            revision.1.set(Some(Saved::Course));
-            revision.0.update(|n| *n += 1);
-        }
-    });
     let centres = catalogue
         .centres
         .iter()
@@ -222,28 +165,27 @@ fn CourseForm(catalogue: AdminCatalogue, existing: Option<AdminCourse>) -> impl 
     view! {
         <section class="card" id="course-form" aria-labelledby="course-form-title">
             <h2 id="course-form-title">{if is_new { t.course_form_new.to_string() } else { format!("{} {}", t.course_form_edit, get(|c| c.code.clone())) }}</h2>
-            <FormMessage value/>
-            {move || (revision.1.get() == Some(Saved::Course)).then(|| view! { <p class="form-message ok" role="status">{t.saved}</p> })}
-            <ActionForm action=save node_ref=form attr:novalidate=true attr:class="stack">
+            <FormMessage form done=t.saved/>
+            <Form form anchor="course-form".to_owned() class="stack">
                 <input type="hidden" name="id" value=get(|c| c.id.to_string())/>
                 <div class="field-pair">
-                    <TextField name="code" label=t.field_code value=get(|c| c.code.clone()) problem=problem_of(value, "code")/>
-                    <TextField name="hours" label=t.field_hours kind="number" value=get(|c| c.hours.to_string()) problem=problem_of(value, "hours")/>
+                    <TextField form name="code" label=t.field_code value=get(|c| c.code.clone())/>
+                    <TextField form name="hours" label=t.field_hours kind="number" value=get(|c| c.hours.to_string())/>
                 </div>
                 <div class="field-pair">
-                    <SelectField name="centre" label=t.courses_centre options=centres selected=get(|c| c.centre_code.clone()) problem=problem_of(value, "centre")/>
-                    <SelectField name="category" label=t.courses_category options=categories selected=get(|c| c.category.as_str().to_owned()) problem=problem_of(value, "category")/>
+                    <SelectField form name="centre" label=t.courses_centre options=centres selected=get(|c| c.centre_code.clone())/>
+                    <SelectField form name="category" label=t.courses_category options=categories selected=get(|c| c.category.as_str().to_owned())/>
                 </div>
-                <TextField name="title_zh" label=t.field_title_zh value=get(|c| c.title.zh.clone()) problem=problem_of(value, "title_zh")/>
-                <TextField name="title_en" label=t.field_title_en value=get(|c| c.title.en.clone()) problem=problem_of(value, "title_en")/>
-                <TextArea name="summary_zh" label=t.field_summary_zh value=get(|c| c.summary.zh.clone()) problem=problem_of(value, "summary_zh")/>
-                <TextArea name="summary_en" label=t.field_summary_en value=get(|c| c.summary.en.clone()) problem=problem_of(value, "summary_en")/>
+                <TextField form name="title_zh" label=t.field_title_zh value=get(|c| c.title.zh.clone())/>
+                <TextField form name="title_en" label=t.field_title_en value=get(|c| c.title.en.clone())/>
+                <TextArea form name="summary_zh" label=t.field_summary_zh value=get(|c| c.summary.zh.clone())/>
+                <TextArea form name="summary_en" label=t.field_summary_en value=get(|c| c.summary.en.clone())/>
                 <div class="field checkbox">
-                    <input id="field-published" type="checkbox" name="published" value="true" checked=existing.as_ref().is_some_and(|c| c.published)/>
+                    <input id="field-published" type="checkbox" name="published" value="true" checked=if form.was_refused() { form.value("published").is_some() } else { existing.as_ref().is_some_and(|c| c.published) }/>
                     <label for="field-published">{t.field_published}</label>
                 </div>
-                <button type="submit" disabled=move || save.pending().get()>{t.save}</button>
-            </ActionForm>
+                <button type="submit">{t.save}</button>
+            </Form>
         </section>
     }
 }
@@ -252,22 +194,8 @@ fn CourseForm(catalogue: AdminCatalogue, existing: Option<AdminCourse>) -> impl 
 fn ClassForm(catalogue: AdminCatalogue, existing: Option<AdminClass>) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
-    let revision = expect_context::<Revision>();
-    let create = ServerAction::<SaveClass>::new();
+    let form = use_form::<SaveClass>("class");
     let is_new = existing.is_none();
-    let value = create.value();
-    let form = NodeRef::<html::Form>::new();
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(_))) {
-            if is_new {
-                if let Some(form) = form.get() {
-                    form.reset();
-                }
-            }
-            revision.1.set(Some(Saved::Class));
-            revision.0.update(|n| *n += 1);
-        }
-    });
     let courses = catalogue
         .courses
         .iter()
@@ -290,7 +218,6 @@ fn ClassForm(catalogue: AdminCatalogue, existing: Option<AdminClass>) -> impl In
         ),
         ("manual".to_owned(), t.approval_label_manual.to_owned()),
     ];
-    let ok = move || revision.1.get() == Some(Saved::Class);
     let class = existing.clone();
     let get = move |f: fn(&AdminClass) -> String| class.as_ref().map(f).unwrap_or_default();
     let title = match &existing {
@@ -305,46 +232,49 @@ fn ClassForm(catalogue: AdminCatalogue, existing: Option<AdminClass>) -> impl In
         .as_ref()
         .and_then(|c| c.instructors.get(1))
         .map(|id| id.to_string());
-    let waitlist = existing.as_ref().is_none_or(|c| c.waitlist);
+    let waitlist = if form.was_refused() {
+        form.value("waitlist").is_some()
+    } else {
+        existing.as_ref().is_none_or(|c| c.waitlist)
+    };
     view! {
         <section class="card" id="class-form" aria-labelledby="class-form-title">
             <h2 id="class-form-title">{title}</h2>
-            <FormMessage value/>
-            {move || ok().then(|| view! { <p class="form-message ok" role="status">{t.class_created}</p> })}
-            <ActionForm action=create node_ref=form attr:novalidate=true attr:class="stack">
+            <FormMessage form done=t.class_created/>
+            <Form form anchor="class-form".to_owned() class="stack">
                 <input type="hidden" name="id" value=get(|c| c.id.to_string())/>
-                <SelectField name="course" label=t.field_course options=courses selected=get(|c| c.course_code.clone()) problem=problem_of(value, "course")/>
+                <SelectField form name="course" label=t.field_course options=courses selected=get(|c| c.course_code.clone())/>
                 <div class="field-pair">
-                    <TextField name="name_zh" label=t.field_class_name_zh value=get(|c| c.name.zh.clone()) problem=problem_of(value, "name_zh")/>
-                    <TextField name="name_en" label=t.field_class_name_en value=get(|c| c.name.en.clone()) problem=problem_of(value, "name_en")/>
+                    <TextField form name="name_zh" label=t.field_class_name_zh value=get(|c| c.name.zh.clone())/>
+                    <TextField form name="name_en" label=t.field_class_name_en value=get(|c| c.name.en.clone())/>
                 </div>
                 <div class="field-pair">
-                    <TextField name="starts_on" label=t.field_starts_on kind="date" value=get(|c| c.starts_on.clone()) problem=problem_of(value, "starts_on")/>
-                    <TextField name="ends_on" label=t.field_ends_on kind="date" value=get(|c| c.ends_on.clone()) problem=problem_of(value, "ends_on")/>
+                    <TextField form name="starts_on" label=t.field_starts_on kind="date" value=get(|c| c.starts_on.clone())/>
+                    <TextField form name="ends_on" label=t.field_ends_on kind="date" value=get(|c| c.ends_on.clone())/>
                 </div>
                 <div class="field-pair">
-                    <TextField name="city_zh" label=t.field_city_zh value=get(|c| c.city.zh.clone()) problem=problem_of(value, "city_zh")/>
-                    <TextField name="city_en" label=t.field_city_en value=get(|c| c.city.en.clone()) problem=problem_of(value, "city_en")/>
+                    <TextField form name="city_zh" label=t.field_city_zh value=get(|c| c.city.zh.clone())/>
+                    <TextField form name="city_en" label=t.field_city_en value=get(|c| c.city.en.clone())/>
                 </div>
-                <TextField name="venue" label=t.field_venue optional=true value=get(|c| c.venue.clone()) problem=problem_of(value, "venue")/>
+                <TextField form name="venue" label=t.field_venue optional=true value=get(|c| c.venue.clone())/>
                 <div class="field-pair">
-                    <TextField name="capacity" label=t.field_capacity kind="number" value=get(|c| c.capacity.to_string()) problem=problem_of(value, "capacity")/>
-                    <SelectField name="approval" label=t.field_approval options=approvals selected=get(|c| c.approval.as_str().to_owned()) problem=problem_of(value, "approval")/>
+                    <TextField form name="capacity" label=t.field_capacity kind="number" value=get(|c| c.capacity.to_string())/>
+                    <SelectField form name="approval" label=t.field_approval options=approvals selected=get(|c| c.approval.as_str().to_owned())/>
                 </div>
                 <div class="field checkbox">
                     <input id="field-waitlist" type="checkbox" name="waitlist" value="true" checked=waitlist/>
                     <label for="field-waitlist">{t.field_waitlist}</label>
                 </div>
                 <div class="field-pair">
-                    <TextField name="opens_at" label=t.field_opens_at kind="datetime-local" value=get(|c| format_china_time(c.enrol_opens_at)) problem=problem_of(value, "opens_at")/>
-                    <TextField name="closes_at" label=t.field_closes_at kind="datetime-local" value=get(|c| format_china_time(c.enrol_closes_at)) problem=problem_of(value, "closes_at")/>
+                    <TextField form name="opens_at" label=t.field_opens_at kind="datetime-local" value=get(|c| format_china_time(c.enrol_opens_at))/>
+                    <TextField form name="closes_at" label=t.field_closes_at kind="datetime-local" value=get(|c| format_china_time(c.enrol_closes_at))/>
                 </div>
                 <div class="field-pair">
-                    <SelectField name="instructor" label=t.field_instructor options=staff.clone() selected=instructor.unwrap_or_default() problem=problem_of(value, "instructor")/>
-                    <SelectField name="co_instructor" label=t.field_co_instructor options=staff selected=co_instructor.unwrap_or_default() problem=problem_of(value, "co_instructor")/>
+                    <SelectField form name="instructor" label=t.field_instructor options=staff.clone() selected=instructor.unwrap_or_default()/>
+                    <SelectField form name="co_instructor" label=t.field_co_instructor options=staff selected=co_instructor.unwrap_or_default()/>
                 </div>
-                <button type="submit" disabled=move || create.pending().get()>{if is_new { t.class_form_title } else { t.save_class }}</button>
-            </ActionForm>
+                <button type="submit">{if is_new { t.class_form_title } else { t.save_class }}</button>
+            </Form>
         </section>
     }
 }

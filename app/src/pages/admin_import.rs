@@ -2,7 +2,7 @@
 //! them in one go, and hand out their set-password links.
 
 use crate::api::import::{import_classes, ImportOutcome, ImportTrainees};
-use crate::components::FormMessage;
+use crate::components::{use_form, Form, FormMessage};
 use crate::i18n::{use_lang, use_text, Text};
 use crate::pages::errors::ErrorPage;
 use leptos::prelude::*;
@@ -26,8 +26,7 @@ pub fn ImportPage() -> impl IntoView {
     let lang = use_lang();
     // Also the page's authorisation check: only administrators get the list.
     let classes = Resource::new(|| (), |_| import_classes());
-    let import = ServerAction::<ImportTrainees>::new();
-    let value = import.value();
+    let form = use_form::<ImportTrainees>("import");
     view! {
         <Title text=t.import_title/>
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
@@ -37,11 +36,11 @@ pub fn ImportPage() -> impl IntoView {
                     <h1>{t.import_title}</h1>
                     <p class="lead">{t.import_lead}</p>
                     <section class="card">
-                        <ActionForm action=import attr:novalidate=true attr:class="stack">
+                        <Form form show_output=true class="stack">
                             <div class="field">
                                 <label for="import-csv">{t.import_csv}</label>
                                 <textarea id="import-csv" name="csv" rows="10" class="mono" spellcheck="false"
-                                    placeholder="name,email,organisation,province,industry"></textarea>
+                                    placeholder="name,email,organisation,province,industry">{form.value("csv")}</textarea>
                             </div>
                             <div class="field">
                                 <label for="import-class">{t.import_class}</label>
@@ -49,18 +48,19 @@ pub fn ImportPage() -> impl IntoView {
                                     <option value="">{t.import_no_class}</option>
                                     {classes.into_iter().map(|c| {
                                         let label = format!("{} · {} ({})", c.course_title.get(lang), c.name.get(lang), c.starts_on);
-                                        view! { <option value=c.id>{label}</option> }
+                                        let chosen = form.value("class_id") == Some(c.id.to_string());
+                                        view! { <option value=c.id selected=chosen>{label}</option> }
                                     }).collect_view()}
                                 </select>
                             </div>
-                            <FormMessage value/>
+                            <FormMessage form/>
                             <div class="actions">
-                                <button type="submit" name="commit" value="false" class="secondary" disabled=move || import.pending().get()>{t.import_check}</button>
-                                <button type="submit" name="commit" value="true" disabled=move || import.pending().get()>{t.import_submit}</button>
+                                <button type="submit" name="commit" value="false" class="secondary">{t.import_check}</button>
+                                <button type="submit" name="commit" value="true">{t.import_submit}</button>
                             </div>
-                        </ActionForm>
+                        </Form>
                     </section>
-                    {move || value.get().and_then(Result::ok).map(|outcome| view! { <Outcome outcome/> })}
+                    {form.output::<ImportOutcome>().map(|outcome| view! { <Outcome outcome/> })}
                 }
                 .into_any(),
             })}

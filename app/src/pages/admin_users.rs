@@ -4,18 +4,15 @@
 use crate::api::users::{
     list_users, CreateStaffAccount, SetUserActive, SetUserPassword, UserPage, UserSummary,
 };
-use crate::components::{problem_of, FormMessage, Pager, PasswordField, SelectField, TextField};
+use crate::components::{
+    use_form, Form, FormMessage, Pager, PasswordField, SelectField, TextField,
+};
 use crate::domain::Role;
 use crate::i18n::{use_lang, use_text};
 use crate::pages::errors::ErrorPage;
-use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-/// Bumped whenever a change on this page should reload the list.
-#[derive(Clone, Copy)]
-struct Revision(RwSignal<u32>);
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
@@ -30,12 +27,10 @@ pub fn UsersPage() -> impl IntoView {
                 .unwrap_or(1)
         })
     };
-    let revision = Revision(RwSignal::new(0));
-    provide_context(revision);
     let user = expect_context::<crate::app::UserResource>();
     let users = Resource::new(
-        move || (search(), role(), page(), revision.0.get()),
-        |(search, role, page, _)| list_users(search, role, page),
+        move || (search(), role(), page()),
+        |(search, role, page)| list_users(search, role, page),
     );
 
     view! {
@@ -51,8 +46,7 @@ pub fn UsersPage() -> impl IntoView {
                 Err(error) => view! { <ErrorPage error/> }.into_any(),
             })}
         </Transition>
-        // Outside the list so that reloading the list keeps the form and its
-        // message; shown to administrators only (the list's refusal covers the rest).
+        // Shown to administrators only (the list's refusal covers the rest).
         <Suspense fallback=|| ()>
             {move || user.get().map(|user| {
                 let admin = user.ok().flatten().is_some_and(|u| u.role == Role::Administrator);
@@ -141,21 +135,14 @@ fn UserTable(page: UserPage, search: String, role: Option<String>) -> impl IntoV
 fn UserRow(user: UserSummary) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
-    let revision = expect_context::<Revision>();
-    let set_active = ServerAction::<SetUserActive>::new();
-    let set_password = ServerAction::<SetUserPassword>::new();
-    let active_value = set_active.value();
-    let password_value = set_password.value();
-    Effect::new(move |_| {
-        if matches!(active_value.get(), Some(Ok(()))) {
-            revision.0.update(|n| *n += 1);
-        }
-    });
-    let password_done = move || matches!(password_value.get(), Some(Ok(())));
+    let set_active = use_form::<SetUserActive>(format!("active-{}", user.id));
+    let set_password = use_form::<SetUserPassword>(format!("password-{}", user.id));
+    let anchor = format!("user-{}", user.id);
+    let row_id = anchor.clone();
     let password_field = format!("password-{}", user.id);
     let row_label = user.name.clone();
     view! {
-        <tr class:inactive=!user.active>
+        <tr class:inactive=!user.active id=row_id>
             <th scope="row">{user.name.clone()}</th>
             <td>{user.email.clone()}</td>
             <td>{lang.role(user.role)}</td>
@@ -166,7 +153,7 @@ fn UserRow(user: UserSummary) -> impl IntoView {
             </td>
             <td>{lang.date(user.created_at)}</td>
             <td class="row-actions">
-                <ActionForm action=set_active attr:class="inline-form">
+                <Form form=set_active anchor=anchor.clone() class="inline-form">
                     <input type="hidden" name="user_id" value=user.id/>
                     <input type="hidden" name="active" value=(!user.active).to_string()/>
                     <button
@@ -180,22 +167,22 @@ fn UserRow(user: UserSummary) -> impl IntoView {
                     >
                         {if user.active { t.users_deactivate } else { t.users_reactivate }}
                     </button>
-                </ActionForm>
-                <FormMessage value=active_value/>
-                <details class="set-password">
+                </Form>
+                <FormMessage form=set_active/>
+                <details class="set-password" open=set_password.was_refused() || set_password.done()>
                     <summary>{t.users_set_password}</summary>
-                    <ActionForm action=set_password attr:novalidate=true attr:class="stack">
+                    <Form form=set_password anchor class="stack">
                         <input type="hidden" name="user_id" value=user.id/>
                         <PasswordField
+                            form=set_password
                             name="password"
                             id=password_field
                             label=t.field_new_password
                             autocomplete="new-password"
-                            problem=problem_of(password_value, "password")
                         />
                         <button type="submit" class="small">{t.users_set_password}</button>
-                    </ActionForm>
-                    {move || password_done().then(|| view! { <p class="form-message ok" role="status">{t.users_password_set}</p> })}
+                    </Form>
+                    <FormMessage form=set_password done=t.users_password_set/>
                 </details>
             </td>
         </tr>
@@ -206,18 +193,7 @@ fn UserRow(user: UserSummary) -> impl IntoView {
 fn CreateStaffForm() -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
-    let revision = expect_context::<Revision>();
-    let create = ServerAction::<CreateStaffAccount>::new();
-    let value = create.value();
-    let form = NodeRef::<html::Form>::new();
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(_))) {
-            if let Some(form) = form.get() {
-                form.reset();
-            }
-            revision.0.update(|n| *n += 1);
-        }
-    });
+    let form = use_form::<CreateStaffAccount>("create-staff");
     let roles = [Role::Instructor, Role::Administrator]
         .into_iter()
         .map(|r| (r.as_str().to_owned(), lang.role(r).to_owned()))
@@ -226,23 +202,20 @@ fn CreateStaffForm() -> impl IntoView {
         <section class="card" aria-labelledby="create-staff">
             <h2 id="create-staff">{t.users_create_title}</h2>
             <p>{t.users_create_lead}</p>
-            <FormMessage value/>
-            {move || matches!(value.get(), Some(Ok(_))).then(|| view! {
-                <p class="form-message ok" role="status">{t.users_created}</p>
-            })}
-            <ActionForm action=create node_ref=form attr:novalidate=true attr:class="stack">
-                <TextField name="name" label=t.field_name problem=problem_of(value, "name")/>
-                <TextField name="email" label=t.field_email kind="email" problem=problem_of(value, "email")/>
-                <SelectField name="role" label=t.field_role options=roles problem=problem_of(value, "role")/>
+            <FormMessage form done=t.users_created/>
+            <Form form anchor="create-staff".to_owned() class="stack">
+                <TextField form name="name" label=t.field_name/>
+                <TextField form name="email" label=t.field_email kind="email"/>
+                <SelectField form name="role" label=t.field_role options=roles/>
                 <PasswordField
+                    form
                     name="password"
                     label=t.field_password
                     autocomplete="new-password"
                     hint=t.password_hint
-                    problem=problem_of(value, "password")
                 />
-                <button type="submit" disabled=move || create.pending().get()>{t.users_create_submit}</button>
-            </ActionForm>
+                <button type="submit">{t.users_create_submit}</button>
+            </Form>
         </section>
     }
 }

@@ -6,30 +6,16 @@ use crate::api::bank::{
     bank_questions, load_bank_course, BankCourse, BankImportOutcome, BankPage, BankQuestion,
     ImportBank, RetireQuestion, SaveQuestion, SavedQuestion,
 };
-use crate::components::{problem_of, FormMessage, Pager};
+use crate::components::{use_form, FieldError, Form, FormMessage, Pager};
 use crate::domain::bank::kind_label;
 use crate::domain::exam::{letter, AnswerKey, Question, QuestionDraft, QuestionKind};
 use crate::error::Problem;
 use crate::i18n::{use_lang, use_text, Lang, Text};
+use crate::islands::{EditorText, QuestionEditor};
 use crate::pages::errors::ErrorPage;
-use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// Shared by the page's parts: bumped after any change to reload the list,
-/// and the last edit, so its card can say so after the reload.
-#[derive(Clone, Copy)]
-struct Changes {
-    revision: RwSignal<u32>,
-    last_edit: RwSignal<Option<SavedQuestion>>,
-}
-
-impl Changes {
-    fn reload(self) {
-        self.revision.update(|n| *n += 1);
-    }
-}
 
 fn field_label(t: &'static Text, field: &str) -> &'static str {
     match field {
@@ -43,17 +29,6 @@ fn field_label(t: &'static Text, field: &str) -> &'static str {
         "explanation_zh" => t.bank_field_explanation_zh,
         "explanation_en" => t.bank_field_explanation_en,
         _ => t.bank_row,
-    }
-}
-
-fn answer_hint(t: &'static Text, kind: Option<QuestionKind>) -> &'static str {
-    match kind {
-        None => t.bank_answer_hint_any,
-        Some(QuestionKind::Single) => t.bank_answer_hint_single,
-        Some(QuestionKind::Multiple) => t.bank_answer_hint_multiple,
-        Some(QuestionKind::TrueFalse) => t.bank_answer_hint_true_false,
-        Some(QuestionKind::ShortAnswer) => t.bank_answer_hint_short_answer,
-        Some(QuestionKind::Essay) => t.bank_answer_hint_essay,
     }
 }
 
@@ -93,10 +68,6 @@ pub fn BankPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
     let course = Resource::new(code, load_bank_course);
-    provide_context(Changes {
-        revision: RwSignal::new(0),
-        last_edit: RwSignal::new(None),
-    });
     view! {
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || course.get().map(|result| match result {
@@ -117,205 +88,65 @@ fn Bank(course: BankCourse) -> impl IntoView {
         <p class="breadcrumb"><a href="/teach">{t.bank_back}</a></p>
         <h1>{title} " " <span class="code">{course.code.clone()}</span></h1>
         <p class="lead">{t.bank_lead}</p>
-        <details class="card add-question">
-            <summary><h2>{t.bank_add_title}</h2></summary>
-            <QuestionForm course_code=course.code.clone() existing=None/>
-        </details>
+        <AddQuestion course_code=course.code.clone()/>
         <QuestionList course_code=course.code.clone()/>
         <ImportCard course_code=course.code.clone()/>
         <ExportCard course_code=course.code/>
     }
 }
 
-/// A multi-line field with its label, hint and error; `id` is unique on
-/// the page (each question has its own edit form).
+/// The form for a new question, open while it has something to say.
 #[component]
-fn Area(
-    id: String,
-    name: &'static str,
-    label: &'static str,
-    #[prop(optional)] hint: Option<Signal<&'static str>>,
-    #[prop(default = 2)] rows: u32,
-    #[prop(optional)] mono: bool,
-    #[prop(into)] value: String,
-    problem: Signal<Option<Problem>>,
-) -> impl IntoView {
-    let lang = use_lang();
-    let described = if hint.is_some() {
-        format!("{id}-error {id}-hint")
-    } else {
-        format!("{id}-error")
-    };
-    view! {
-        <div class="field" class:has-error=move || problem.get().is_some()>
-            <label for=id.clone()>{label}</label>
-            <textarea
-                id=id.clone()
-                name=name
-                rows=rows
-                class:mono=mono
-                aria-invalid=move || if problem.get().is_some() { "true" } else { "false" }
-                aria-describedby=described
-            >
-                {value}
-            </textarea>
-            {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{move || hint.get()}</p> })}
-            <p class="field-error" id=format!("{id}-error") aria-live="polite">
-                {move || problem.get().map(|p| lang.problem(p))}
-            </p>
-        </div>
-    }
-}
-
-#[component]
-fn Line(
-    id: String,
-    name: &'static str,
-    label: &'static str,
-    #[prop(default = "text")] kind: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
-    #[prop(into)] value: String,
-    problem: Signal<Option<Problem>>,
-) -> impl IntoView {
-    let lang = use_lang();
-    let described = if hint.is_some() {
-        format!("{id}-error {id}-hint")
-    } else {
-        format!("{id}-error")
-    };
-    view! {
-        <div class="field" class:has-error=move || problem.get().is_some()>
-            <label for=id.clone()>{label}</label>
-            <input
-                id=id.clone()
-                name=name
-                type=kind
-                value=value
-                aria-invalid=move || if problem.get().is_some() { "true" } else { "false" }
-                aria-describedby=described
-            />
-            {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
-            <p class="field-error" id=format!("{id}-error") aria-live="polite">
-                {move || problem.get().map(|p| lang.problem(p))}
-            </p>
-        </div>
-    }
-}
-
-/// The form that adds a question (`existing` is `None`) or edits one. A
-/// question keeps its kind, so the edit form shows it instead of asking.
-#[component]
-fn QuestionForm(course_code: String, existing: Option<BankQuestion>) -> impl IntoView {
+fn AddQuestion(course_code: String) -> impl IntoView {
     let t = use_text();
-    let lang = use_lang();
-    let changes = expect_context::<Changes>();
-    let save = ServerAction::<SaveQuestion>::new();
-    let value = save.value();
-    let form = NodeRef::<html::Form>::new();
-    let is_new = existing.is_none();
-    let fixed_kind = existing.as_ref().map(|q| q.question.kind);
-    let kind = RwSignal::new(fixed_kind);
-    let question_id = existing.as_ref().map(|q| q.id);
-    Effect::new(move |_| {
-        if let Some(Ok(saved)) = value.get() {
-            if is_new {
-                if let Some(form) = form.get() {
-                    form.reset();
-                }
-                kind.set(None);
-            } else {
-                changes.last_edit.set(Some(saved));
-            }
-            changes.reload();
-        }
-    });
-    let draft = existing
-        .as_ref()
-        .map(|q| QuestionDraft::from_question(&q.question))
-        .unwrap_or_else(|| QuestionDraft {
-            points: "1".into(),
-            ..Default::default()
-        });
-    let prefix = question_id
-        .map(|id| format!("q{id}"))
-        .unwrap_or_else(|| "new".into());
-    let id = move |name: &str| format!("{prefix}-{name}");
-    let explanation_hint = Signal::stored(t.bank_explanation_hint);
-    let options_hint = Signal::stored(t.bank_options_hint);
-    let kind_field = match fixed_kind {
-        None => {
-            let kind_id = id("kind");
-            view! {
-                <div class="field" class:has-error=move || problem_of(value, "kind").get().is_some()>
-                    <label for=kind_id.clone()>{t.bank_field_kind}</label>
-                    <select
-                        id=kind_id.clone()
-                        name="kind"
-                        aria-describedby=format!("{kind_id}-error")
-                        on:change=move |ev| kind.set(QuestionKind::parse(&event_target_value(&ev)))
-                    >
-                        <option value="">{t.choose}</option>
-                        {QuestionKind::ALL.into_iter().map(|k| view! {
-                            <option value=k.as_str()>{kind_label(lang, k)}</option>
-                        }).collect_view()}
-                    </select>
-                    <p class="field-error" id=format!("{kind_id}-error") aria-live="polite">
-                        {move || problem_of(value, "kind").get().map(|p| lang.problem(p))}
-                    </p>
-                </div>
-            }
-            .into_any()
-        }
-        Some(k) => view! {
-            <div class="field">
-                <input type="hidden" name="kind" value=k.as_str()/>
-                <p class="fixed-kind">
-                    <strong>{t.bank_field_kind} {colon(lang)}</strong>{kind_label(lang, k)}
-                </p>
-                <p class="hint">{t.bank_kind_fixed}</p>
-                <p class="field-error" aria-live="polite">
-                    {move || problem_of(value, "kind").get().map(|p| lang.problem(p))}
-                </p>
-            </div>
-        }
-        .into_any(),
-    };
-    // Options only matter for choices: an edit form of another kind leaves them out.
-    let show_options = fixed_kind.is_none_or(QuestionKind::has_options);
+    let form = use_form::<SaveQuestion>("new-question");
     view! {
-        <ActionForm action=save node_ref=form attr:novalidate=true attr:class="stack question-form">
-            <input type="hidden" name="course_code" value=course_code/>
-            <input type="hidden" name="question_id" value=question_id.map(|id| id.to_string()).unwrap_or_default()/>
-            <FormMessage value/>
-            {kind_field}
-            <Area id=id("prompt_zh") name="prompt_zh" label=t.bank_field_prompt_zh value=draft.prompt_zh.clone() problem=problem_of(value, "prompt_zh")/>
-            <Area id=id("prompt_en") name="prompt_en" label=t.bank_field_prompt_en value=draft.prompt_en.clone() problem=problem_of(value, "prompt_en")/>
-            {show_options.then(|| view! {
-                <Area id=id("options") name="options" label=t.bank_field_options rows=4 mono=true hint=options_hint value=draft.options.clone() problem=problem_of(value, "options")/>
-            })}
-            <Area
-                id=id("answer")
-                name="answer"
-                label=t.bank_field_answer
-                hint=Signal::derive(move || answer_hint(t, kind.get()))
-                value=draft.answer.clone()
-                problem=problem_of(value, "answer")
-            />
-            <div class="field-pair">
-                <Line id=id("points") name="points" label=t.bank_field_points kind="number" value=draft.points.clone() problem=problem_of(value, "points")/>
-                <Line id=id("tags") name="tags" label=t.bank_field_tags hint=t.bank_tags_hint value=draft.tags.clone() problem=problem_of(value, "tags")/>
-            </div>
-            <Area id=id("explanation_zh") name="explanation_zh" label=t.bank_field_explanation_zh hint=explanation_hint value=draft.explanation_zh.clone() problem=problem_of(value, "explanation_zh")/>
-            <Area id=id("explanation_en") name="explanation_en" label=t.bank_field_explanation_en value=draft.explanation_en.clone() problem=problem_of(value, "explanation_en")/>
-            {(!is_new).then(|| view! { <p class="hint">{t.bank_regrade_note}</p> })}
-            {move || (is_new && matches!(value.get(), Some(Ok(_)))).then(|| view! {
-                <p class="form-message ok" role="status">{t.bank_added}</p>
-            })}
-            <button type="submit" disabled=move || save.pending().get()>
-                {if is_new { t.bank_add_submit } else { t.bank_save_submit }}
-            </button>
-        </ActionForm>
+        <details class="card add-question" id="add-question" open=form.was_refused() || form.done()>
+            <summary><h2>{t.bank_add_title}</h2></summary>
+            <FormMessage form done=t.bank_added/>
+            <QuestionForm course_code form existing=None/>
+        </details>
     }
+}
+
+/// The editor island for a new question (`existing` is `None`) or one to
+/// edit, filled with what was just typed if the server refused it.
+#[component]
+fn QuestionForm(
+    course_code: String,
+    form: crate::components::FormState,
+    existing: Option<BankQuestion>,
+) -> impl IntoView {
+    let fixed_kind = existing.as_ref().map(|q| q.question.kind);
+    let question_id = existing.as_ref().map(|q| q.id);
+    let anchor = question_id
+        .map(|id| format!("question-{id}"))
+        .unwrap_or_else(|| "add-question".into());
+    let post_back = form.post_back(Some(&anchor));
+    let draft = if post_back.error.is_some() {
+        let typed = |field: &str| post_back.value(field).unwrap_or_default();
+        QuestionDraft {
+            kind: typed("kind"),
+            prompt_zh: typed("prompt_zh"),
+            prompt_en: typed("prompt_en"),
+            options: typed("options"),
+            answer: typed("answer"),
+            points: typed("points"),
+            tags: typed("tags"),
+            explanation_zh: typed("explanation_zh"),
+            explanation_en: typed("explanation_en"),
+        }
+    } else {
+        existing
+            .as_ref()
+            .map(|q| QuestionDraft::from_question(&q.question))
+            .unwrap_or_else(|| QuestionDraft {
+                points: "1".into(),
+                ..Default::default()
+            })
+    };
+    let text = EditorText::new(use_lang());
+    view! { <QuestionEditor course_code question_id fixed_kind draft post_back text/> }
 }
 
 #[derive(Clone, PartialEq)]
@@ -328,7 +159,6 @@ struct Filter {
 #[component]
 fn QuestionList(course_code: String) -> impl IntoView {
     let t = use_text();
-    let changes = expect_context::<Changes>();
     let query = use_query_map();
     let filter = Memo::new(move |_| {
         query.with(|q| Filter {
@@ -339,8 +169,8 @@ fn QuestionList(course_code: String) -> impl IntoView {
     });
     let code = course_code.clone();
     let questions = Resource::new(
-        move || (code.clone(), filter.get(), changes.revision.get()),
-        |(code, f, _)| bank_questions(code, Some(f.search), Some(f.tag), Some(f.page)),
+        move || (code.clone(), filter.get()),
+        |(code, f)| bank_questions(code, Some(f.search), Some(f.tag), Some(f.page)),
     );
     view! {
         <section class="bank-list" aria-labelledby="bank-list-title">
@@ -350,7 +180,7 @@ fn QuestionList(course_code: String) -> impl IntoView {
                     let course_code = course_code.clone();
                     questions.get().map(move |result| match result {
                         Ok(page) => view! { <Questions course_code page filter=filter.get_untracked()/> }.into_any(),
-                        Err(error) => view! { <FormMessage value=Signal::stored(Some(Err::<(), _>(error)))/> }.into_any(),
+                        Err(error) => view! { <div class="form-message error" role="alert">{use_lang().error(&error)}</div> }.into_any(),
                     })
                 }}
             </Transition>
@@ -409,17 +239,11 @@ fn Questions(course_code: String, page: BankPage, filter: Filter) -> impl IntoVi
         {if page.questions.is_empty() {
             view! { <p class="empty">{if filtered { t.bank_no_match } else { t.bank_empty }}</p> }.into_any()
         } else {
-            // Keyed by the whole question: a reload rebuilds this list in
-            // place, and only a fresh card may show a changed question (a
-            // reused one would keep the old text in its edit form).
-            let questions = page.questions;
             view! {
                 <div class="questions">
-                    <For
-                        each=move || questions.clone()
-                        key=|q| (q.id, format!("{q:?}"))
-                        children=move |question| view! { <QuestionCard course_code=course_code.clone() question/> }
-                    />
+                    {page.questions.into_iter().map(|question| view! {
+                        <QuestionCard course_code=course_code.clone() question/>
+                    }).collect_view()}
                 </div>
             }
             .into_any()
@@ -432,32 +256,24 @@ fn Questions(course_code: String, page: BankPage, filter: Filter) -> impl IntoVi
 fn QuestionCard(course_code: String, question: BankQuestion) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
-    let changes = expect_context::<Changes>();
-    let retire = ServerAction::<RetireQuestion>::new();
-    let retire_value = retire.value();
-    Effect::new(move |_| {
-        if matches!(retire_value.get(), Some(Ok(()))) {
-            changes.reload();
-        }
-    });
     let id = question.id;
+    let retire = use_form::<RetireQuestion>(format!("retire-{id}"));
+    let edit = use_form::<SaveQuestion>(format!("edit-{id}"));
+    let anchor = format!("question-{id}");
     let q: &Question = &question.question;
     let prompt = in_lang(lang, &q.prompt_zh, &q.prompt_en);
     let other_prompt = in_lang(lang.other(), &q.prompt_zh, &q.prompt_en);
     let explanation = in_lang(lang, &q.explanation_zh, &q.explanation_en);
-    let saved = move || {
-        changes
-            .last_edit
-            .get()
-            .filter(|s| s.id == id)
-            .map(|s| match s.regraded {
+    let saved =
+        edit.done().then(
+            || match edit.output::<SavedQuestion>().and_then(|s| s.regraded) {
                 Some(n) => {
                     let gap = if lang == Lang::Zh { "" } else { " " };
                     format!("{}{gap}{}{}{n}", t.bank_saved, t.bank_regraded, colon(lang))
                 }
                 None => t.bank_saved.to_owned(),
-            })
-    };
+            },
+        );
     let key = match &q.key {
         AnswerKey::Choices(_) => None,
         AnswerKey::Truth(truth) => Some(format!(
@@ -498,7 +314,7 @@ fn QuestionCard(course_code: String, question: BankQuestion) -> impl IntoView {
     let has_options = !q.options.is_empty();
     let retired = question.retired;
     view! {
-        <article class="card question" class:retired=retired>
+        <article class="card question" class:retired=retired id=anchor.clone()>
             <div class="question-head">
                 <span class="badge kind">{kind_label(lang, q.kind)}</span>
                 <span class="points">{t.bank_field_points} {colon(lang)} {q.points}</span>
@@ -514,23 +330,23 @@ fn QuestionCard(course_code: String, question: BankQuestion) -> impl IntoView {
             })}
             <p class="muted small">{t.bank_answered} {colon(lang)} {question.answered}</p>
             {retired.then(|| view! { <p class="muted small">{t.bank_retired_note}</p> })}
-            {move || saved().map(|text| view! { <p class="form-message ok" role="status">{text}</p> })}
+            {saved.map(|text| view! { <p class="form-message ok" role="status">{text}</p> })}
             <div class="question-actions">
-                <ActionForm action=retire attr:class="inline-form">
+                <Form form=retire anchor=anchor.clone() class="inline-form">
                     <input type="hidden" name="question_id" value=id/>
                     <input type="hidden" name="retired" value=(!retired).to_string()/>
-                    <button type="submit" class="secondary small" disabled=move || retire.pending().get()>
+                    <button type="submit" class="secondary small">
                         {if retired { t.bank_restore } else { t.bank_retire }}
                     </button>
-                </ActionForm>
-                <details class="edit">
+                </Form>
+                <details class="edit" open=edit.was_refused()>
                     <summary>{t.bank_edit}</summary>
                     <div class="edit-body">
-                        <QuestionForm course_code existing=Some(question.clone())/>
+                        <QuestionForm course_code form=edit existing=Some(question.clone())/>
                     </div>
                 </details>
             </div>
-            <FormMessage value=retire_value/>
+            <FormMessage form=retire/>
         </article>
     }
 }
@@ -538,42 +354,34 @@ fn QuestionCard(course_code: String, question: BankQuestion) -> impl IntoView {
 #[component]
 fn ImportCard(course_code: String) -> impl IntoView {
     let t = use_text();
-    let changes = expect_context::<Changes>();
-    let import = ServerAction::<ImportBank>::new();
-    let value = import.value();
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(ref outcome)) if outcome.committed) {
-            changes.reload();
-        }
-    });
+    let form = use_form::<ImportBank>("bank-import");
+    let format = form.value("format");
     view! {
         <section class="card" aria-labelledby="bank-import-title">
             <h2 id="bank-import-title">{t.bank_import_title}</h2>
             <p class="hint card-hint">{t.bank_import_lead}</p>
-            <ActionForm action=import attr:novalidate=true attr:class="stack">
+            <Form form show_output=true anchor="bank-import-title".to_owned() class="stack">
                 <input type="hidden" name="course_code" value=course_code/>
                 <div class="field">
                     <label for="bank-import-format">{t.bank_import_format}</label>
                     <select id="bank-import-format" name="format" aria-describedby="bank-import-format-error">
                         <option value="csv">"CSV"</option>
-                        <option value="json">"JSON"</option>
+                        <option value="json" selected=format.as_deref() == Some("json")>"JSON"</option>
                     </select>
-                    <p class="field-error" id="bank-import-format-error">
-                        {move || problem_of(value, "format").get().map(|p| use_lang().problem(p))}
-                    </p>
+                    <FieldError id="bank-import-format".to_owned() problem=form.problem("format")/>
                 </div>
                 <div class="field">
                     <label for="bank-import-text">{t.bank_import_text}</label>
                     <textarea id="bank-import-text" name="text" rows="10" class="mono" spellcheck="false"
-                        placeholder="kind,prompt_zh,prompt_en,options,answer,points,tags,explanation_zh,explanation_en"></textarea>
+                        placeholder="kind,prompt_zh,prompt_en,options,answer,points,tags,explanation_zh,explanation_en">{form.value("text")}</textarea>
                 </div>
-                <FormMessage value/>
+                <FormMessage form/>
                 <div class="actions">
-                    <button type="submit" name="commit" value="false" class="secondary" disabled=move || import.pending().get()>{t.bank_import_check}</button>
-                    <button type="submit" name="commit" value="true" disabled=move || import.pending().get()>{t.bank_import_submit}</button>
+                    <button type="submit" name="commit" value="false" class="secondary">{t.bank_import_check}</button>
+                    <button type="submit" name="commit" value="true">{t.bank_import_submit}</button>
                 </div>
-            </ActionForm>
-            {move || value.get().and_then(Result::ok).map(|outcome| view! { <ImportOutcome outcome/> })}
+            </Form>
+            {form.output::<BankImportOutcome>().map(|outcome| view! { <ImportOutcome outcome/> })}
         </section>
     }
 }

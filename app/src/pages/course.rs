@@ -4,7 +4,7 @@
 use crate::api::catalogue::{get_course, ClassInfo, CourseDetail};
 use crate::api::enrolment::{Enrol, Withdraw, NOTE_MAX_CHARS};
 use crate::app::UserResource;
-use crate::components::{problem_of, FormMessage};
+use crate::components::{use_form, FieldError, Form, FormMessage};
 use crate::domain::enrolment::{Approval, EnrolmentState};
 use crate::domain::Role;
 use crate::i18n::{use_lang, use_text};
@@ -13,20 +13,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-/// Bumped when an enrolment on this page changed, to reload the seat counts.
-#[derive(Clone, Copy)]
-struct Changed(RwSignal<u32>);
-
 #[component]
 pub fn CoursePage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
-    let changed = Changed(RwSignal::new(0));
-    provide_context(changed);
-    let course = Resource::new(
-        move || (code(), changed.0.get()),
-        |(code, _)| get_course(code),
-    );
+    let course = Resource::new(code, get_course);
     view! {
         <Transition fallback=move || view! { <p class="loading">{use_text().loading}</p> }>
             {move || course.get().map(|result| match result {
@@ -77,18 +68,9 @@ fn ClassCard(class: ClassInfo, code: String) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
     let user = expect_context::<UserResource>();
-    let changed = expect_context::<Changed>();
-    let enrol = ServerAction::<Enrol>::new();
-    let withdraw = ServerAction::<Withdraw>::new();
-    let enrol_value = enrol.value();
-    let withdraw_value = withdraw.value();
-    Effect::new(move |_| {
-        let done = matches!(enrol_value.get(), Some(Ok(_)))
-            || matches!(withdraw_value.get(), Some(Ok(())));
-        if done {
-            changed.0.update(|n| *n += 1);
-        }
-    });
+    // One key per class: the answer to a post shows beside this class only.
+    let enrol = use_form::<Enrol>(format!("enrol-{}", class.id));
+    let withdraw = use_form::<Withdraw>(format!("withdraw-{}", class.id));
     let heading_id = format!("class-{}", class.id);
     let full = class.seats_left() == 0;
     let place = format!(
@@ -101,8 +83,10 @@ fn ClassCard(class: ClassInfo, code: String) -> impl IntoView {
         }
     );
     let class_for_action = class.clone();
+    let anchor = heading_id.clone();
     let action = move || {
         let class = class_for_action.clone();
+        let anchor = anchor.clone();
         let viewer = user.get().and_then(|r| r.ok()).flatten();
         if let Some(mine) = class.mine.clone() {
             let can_withdraw = matches!(
@@ -117,12 +101,12 @@ fn ClassCard(class: ClassInfo, code: String) -> impl IntoView {
                         {mine.position.map(|n| view! { " — " {lang.waitlist_position(n)} })}
                     </p>
                     {can_withdraw.then(|| view! {
-                        <ActionForm action=withdraw attr:class="inline-form">
+                        <Form form=withdraw anchor=anchor.clone() class="inline-form">
                             <input type="hidden" name="enrolment_id" value=mine.enrolment_id/>
                             <button type="submit" class="secondary small">{t.withdraw}</button>
-                        </ActionForm>
+                        </Form>
                     })}
-                    <FormMessage value=withdraw_value/>
+                    <FormMessage form=withdraw/>
                 </div>
             }
             .into_any();
@@ -144,22 +128,21 @@ fn ClassCard(class: ClassInfo, code: String) -> impl IntoView {
             Some(_) => {
                 let note_id = format!("note-{}", class.id);
                 view! {
-                    <ActionForm action=enrol attr:novalidate=true attr:class="stack enrol-form">
+                    <Form form=enrol anchor class="stack enrol-form">
                         <input type="hidden" name="class_id" value=class.id/>
-                        <div class="field">
+                        <div class="field" class:has-error=enrol.problem("note").is_some()>
                             <label for=note_id.clone()>
                                 {t.enrol_note} <span class="optional">" (" {t.optional} ")"</span>
                             </label>
-                            <textarea id=note_id.clone() name="note" rows="2" maxlength=NOTE_MAX_CHARS></textarea>
-                            <p class="field-error" id=format!("{note_id}-error")>
-                                {move || problem_of(enrol_value, "note").get().map(|p| lang.problem(p))}
-                            </p>
+                            <textarea id=note_id.clone() name="note" rows="2" maxlength=NOTE_MAX_CHARS
+                                aria-describedby=format!("{note_id}-error")>{enrol.value("note")}</textarea>
+                            <FieldError id=note_id.clone() problem=enrol.problem("note")/>
                         </div>
-                        <FormMessage value=enrol_value/>
-                        <button type="submit" disabled=move || enrol.pending().get()>
+                        <FormMessage form=enrol/>
+                        <button type="submit">
                             {if full { t.enrol_join_waitlist } else { t.enrol_submit }}
                         </button>
-                    </ActionForm>
+                    </Form>
                 }
                 .into_any()
             }

@@ -2,34 +2,20 @@
 //! with every answer saved as it is given, hand in, and read the released
 //! result.
 //!
-//! The time left comes from the server; when the page's countdown reaches
-//! zero it asks the server again, which has closed the attempt by then.
+//! The page renders on the server; the paper of an attempt in progress is
+//! the `ExamSitting` island (autosave, the server's clock, the hand-in
+//! guard).
 
 use crate::api::catalogue::Localized;
-use crate::api::exams::{
-    exam_view, save_answer, submit_attempt, AttemptState, ExamForMe, ExamResult, Paper,
-    PaperQuestion, ResultItem, StartAttempt,
-};
-use crate::components::FormMessage;
+use crate::api::exams::{exam_view, AttemptState, ExamForMe, ExamResult, ResultItem, StartAttempt};
+use crate::components::{use_form, Form, FormMessage};
 use crate::domain::exam::{letter, AnswerKey, QuestionKind};
-use crate::error::{AppError, Problem};
 use crate::i18n::{use_lang, use_text, Lang};
+use crate::islands::{ExamSitting, SittingQuestion, SittingText};
 use crate::pages::errors::ErrorPage;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use std::collections::BTreeSet;
-
-/// Bumped to ask the server for the exam again.
-#[derive(Clone, Copy)]
-struct Reload(RwSignal<u32>);
-
-impl Reload {
-    fn bump(self) {
-        self.0.update(|n| *n += 1);
-    }
-}
 
 #[component]
 pub fn ExamPage() -> impl IntoView {
@@ -42,16 +28,14 @@ pub fn ExamPage() -> impl IntoView {
                 .unwrap_or(0)
         })
     };
-    let reload = Reload(RwSignal::new(0));
-    provide_context(reload);
-    let view_resource = Resource::new(move || (exam_id(), reload.0.get()), |(id, _)| exam_view(id));
+    let view_resource = Resource::new(exam_id, exam_view);
     view! {
-        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || view_resource.get().map(|result| match result {
                 Ok(view) => view! { <ExamView view/> }.into_any(),
                 Err(error) => view! { <ErrorPage error/> }.into_any(),
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
@@ -59,16 +43,9 @@ pub fn ExamPage() -> impl IntoView {
 fn ExamView(view: ExamForMe) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
-    let reload = expect_context::<Reload>();
     let exam = view.exam.clone();
     let title = exam.title.get(lang).to_owned();
-    let start = ServerAction::<StartAttempt>::new();
-    let start_value = start.value();
-    Effect::new(move |_| {
-        if matches!(start_value.get(), Some(Ok(_))) {
-            reload.bump();
-        }
-    });
+    let start = use_form::<StartAttempt>("start");
     let attempts_line = lang.attempts_used(view.attempts.len() as i64, exam.attempts_allowed);
     let facts = view! {
         <p class="facts-inline">
@@ -80,7 +57,16 @@ fn ExamView(view: ExamForMe) -> impl IntoView {
         </p>
     };
     let body = match view.paper {
-        Some(paper) => view! { <Sitting paper/> }.into_any(),
+        Some(paper) => view! {
+            <noscript><p class="form-message warn">{t.exam_needs_javascript}</p></noscript>
+            <ExamSitting
+                attempt_id=paper.attempt_id
+                remaining_secs=paper.remaining_secs
+                questions=SittingQuestion::paper(lang, &paper.questions)
+                text=SittingText::new(lang, paper.number)
+            />
+        }
+        .into_any(),
         None => {
             let can_start = view.cannot_start.is_none();
             let again = !view.attempts.is_empty();
@@ -93,15 +79,15 @@ fn ExamView(view: ExamForMe) -> impl IntoView {
                     </p>
                     {view.cannot_start.filter(|_| view.result.is_none()).map(|problem| view! { <p class="muted">{lang.problem(problem)}</p> })}
                     {can_start.then(|| view! {
-                        <ActionForm action=start attr:class="inline-form">
+                        <Form form=start class="inline-form">
                             <input type="hidden" name="exam_id" value=exam.id/>
                             <p class="muted">{t.exam_start_hint}</p>
-                            <button type="submit" disabled=move || start.pending().get()>
+                            <button type="submit">
                                 {if again { t.exam_start_again } else { t.exam_start }}
                             </button>
-                        </ActionForm>
+                        </Form>
                     })}
-                    <FormMessage value=start_value/>
+                    <FormMessage form=start/>
                 </section>
                 {(!view.attempts.is_empty()).then(|| view! {
                     <section class="card">
@@ -134,312 +120,6 @@ fn ExamView(view: ExamForMe) -> impl IntoView {
         <h1>{title}</h1>
         {facts}
         {body}
-    }
-}
-
-/// What the page knows about one question's answer.
-#[derive(Clone, Debug, PartialEq)]
-enum SaveStatus {
-    Unchanged,
-    Saving,
-    Saved,
-    Failed(AppError),
-}
-
-/// Saves one question's answer: at most one request in flight, and whatever
-/// was typed meanwhile is sent when it returns, so the last value always
-/// wins and never arrives before an older one.
-#[derive(Clone, Copy)]
-struct Saver {
-    question_id: i64,
-    latest: StoredValue<String>,
-    saved: StoredValue<String>,
-    busy: StoredValue<bool>,
-    status: RwSignal<SaveStatus>,
-}
-
-impl Saver {
-    fn new(question_id: i64, response: String) -> Self {
-        Saver {
-            question_id,
-            latest: StoredValue::new(response.clone()),
-            saved: StoredValue::new(response),
-            busy: StoredValue::new(false),
-            status: RwSignal::new(SaveStatus::Unchanged),
-        }
-    }
-
-    fn set(self, attempt_id: i64, value: String, reload: Reload) {
-        self.latest.set_value(value);
-        spawn_local(self.push(attempt_id, reload));
-    }
-
-    async fn push(self, attempt_id: i64, reload: Reload) {
-        if self.busy.get_value() {
-            return;
-        }
-        self.busy.set_value(true);
-        loop {
-            let value = self.latest.get_value();
-            if value == self.saved.get_value() {
-                break;
-            }
-            self.status.set(SaveStatus::Saving);
-            match save_answer(attempt_id, self.question_id, value.clone()).await {
-                Ok(_) => {
-                    self.saved.set_value(value);
-                    self.status.set(SaveStatus::Saved);
-                }
-                Err(error) => {
-                    let closed = error == AppError::Conflict(Problem::AttemptClosed);
-                    self.status.set(SaveStatus::Failed(error));
-                    if closed {
-                        reload.bump();
-                    }
-                    break;
-                }
-            }
-        }
-        self.busy.set_value(false);
-    }
-
-    /// Waits for the request in flight, then sends anything still unsaved.
-    async fn flush(self, attempt_id: i64, reload: Reload) {
-        while self.busy.get_value() {
-            sleep_ms(50).await;
-        }
-        self.push(attempt_id, reload).await;
-    }
-}
-
-async fn sleep_ms(ms: u32) {
-    let (done, wait) = futures::channel::oneshot::channel::<()>();
-    set_timeout(
-        move || {
-            let _ = done.send(());
-        },
-        std::time::Duration::from_millis(ms.into()),
-    );
-    let _ = wait.await;
-}
-
-#[component]
-fn Sitting(paper: Paper) -> impl IntoView {
-    let t = use_text();
-    let lang = use_lang();
-    let reload = expect_context::<Reload>();
-    let attempt_id = paper.attempt_id;
-    let remaining = RwSignal::new(paper.remaining_secs);
-    let asked = StoredValue::new(false);
-    // The countdown runs in the browser only; the server keeps the real clock.
-    Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(
-            move || {
-                let before = remaining.get_untracked();
-                remaining.set((before - 1).max(0));
-                // Once, when time runs out (also if it arrived at zero).
-                if before == 1 || (before <= 0 && !asked.get_value()) {
-                    asked.set_value(true);
-                    reload.bump();
-                }
-            },
-            std::time::Duration::from_secs(1),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-    });
-    let savers: Vec<Saver> = paper
-        .questions
-        .iter()
-        .map(|q| Saver::new(q.question_id, q.response.clone()))
-        .collect();
-    let all = StoredValue::new(savers.clone());
-    let submitting = RwSignal::new(false);
-    let submit_error = RwSignal::new(None::<AppError>);
-    let submit = move |_| {
-        if submitting.get_untracked() {
-            return;
-        }
-        submitting.set(true);
-        submit_error.set(None);
-        spawn_local(async move {
-            for saver in all.get_value() {
-                saver.flush(attempt_id, reload).await;
-            }
-            // Never hand in over an answer the server has not got.
-            let unsaved = all.with_value(|savers| {
-                savers
-                    .iter()
-                    .filter_map(|s| match s.status.get_untracked() {
-                        SaveStatus::Failed(error)
-                            if s.latest.get_value() != s.saved.get_value() =>
-                        {
-                            Some(error)
-                        }
-                        _ => None,
-                    })
-                    .next()
-            });
-            if let Some(error) = unsaved {
-                submit_error.set(Some(error));
-                submitting.set(false);
-                return;
-            }
-            match submit_attempt(attempt_id).await {
-                Ok(_) => reload.bump(),
-                Err(error) => {
-                    submit_error.set(Some(error));
-                    submitting.set(false);
-                }
-            }
-        });
-    };
-    let failed = move || {
-        all.with_value(|s| {
-            s.iter()
-                .any(|s| matches!(s.status.get(), SaveStatus::Failed(_)))
-        })
-    };
-    let saving = move || all.with_value(|s| s.iter().any(|s| s.status.get() == SaveStatus::Saving));
-    let total = paper.questions.len();
-    view! {
-        <div class="exam-bar" role="status">
-            <span class="timer" class:timer-low=move || remaining.get() < 300>
-                {t.exam_time_left} " " <strong data-testid="time-left">{move || clock(remaining.get())}</strong>
-            </span>
-            <span class="save-state">
-                {move || if failed() { t.exam_not_saved } else if saving() { t.exam_saving } else { t.exam_all_saved }}
-            </span>
-        </div>
-        <p class="muted">{lang.attempt_number(paper.number)} " · " {t.exam_autosave_hint}</p>
-        <ol class="paper">
-            {paper.questions.into_iter().zip(savers).enumerate().map(|(i, (question, saver))| {
-                view! { <QuestionCard index=i + 1 total question saver attempt_id/> }
-            }).collect_view()}
-        </ol>
-        <div class="actions exam-submit">
-            <button type="button" on:click=submit disabled=move || submitting.get()>
-                {move || if submitting.get() { t.exam_submitting } else { t.exam_submit }}
-            </button>
-            <p class="muted">{t.exam_submit_hint}</p>
-        </div>
-        {move || submit_error.get().map(|e| view! { <div class="form-message error" role="alert">{lang.error(&e)}</div> })}
-    }
-}
-
-fn clock(secs: i64) -> String {
-    let secs = secs.max(0);
-    if secs >= 3600 {
-        format!("{}:{:02}:{:02}", secs / 3600, secs % 3600 / 60, secs % 60)
-    } else {
-        format!("{:02}:{:02}", secs / 60, secs % 60)
-    }
-}
-
-#[component]
-fn QuestionCard(
-    index: usize,
-    total: usize,
-    question: PaperQuestion,
-    saver: Saver,
-    attempt_id: i64,
-) -> impl IntoView {
-    let t = use_text();
-    let lang = use_lang();
-    let reload = expect_context::<Reload>();
-    let qid = question.question_id;
-    let name = format!("q{qid}");
-    let heading_id = format!("q{qid}-prompt");
-    let chosen: BTreeSet<u32> = question
-        .response
-        .split(',')
-        .filter_map(|p| p.trim().parse().ok())
-        .collect();
-    let picked = RwSignal::new(chosen.clone());
-    let save = move |value: String| saver.set(attempt_id, value, reload);
-    let input = match question.kind {
-        QuestionKind::Single | QuestionKind::Multiple => {
-            let multiple = question.kind == QuestionKind::Multiple;
-            view! {
-                <div class="answer-options" role=if multiple { "group" } else { "radiogroup" } aria-labelledby=heading_id.clone()>
-                    {question.options.iter().enumerate().map(|(shown, (original, text))| {
-                        let original = *original;
-                        let checked = chosen.contains(&original);
-                        let on_change = move |_| {
-                            picked.update(|set| {
-                                if multiple {
-                                    if !set.remove(&original) {
-                                        set.insert(original);
-                                    }
-                                } else {
-                                    set.clear();
-                                    set.insert(original);
-                                }
-                            });
-                            let encoded = picked.with_untracked(|s| s.iter().map(u32::to_string).collect::<Vec<_>>().join(","));
-                            save(encoded);
-                        };
-                        view! {
-                            <label class="option">
-                                <input
-                                    type=if multiple { "checkbox" } else { "radio" }
-                                    name=name.clone()
-                                    value=original
-                                    checked=checked
-                                    on:change=on_change
-                                />
-                                <span class="option-letter">{letter(shown)} "."</span>
-                                <span>{text.get(lang).to_owned()}</span>
-                            </label>
-                        }
-                    }).collect_view()}
-                </div>
-            }
-            .into_any()
-        }
-        QuestionKind::TrueFalse => {
-            let current = question.response.clone();
-            view! {
-                <div class="answer-options" role="radiogroup" aria-labelledby=heading_id.clone()>
-                    {[("true", t.bank_true), ("false", t.bank_false)].into_iter().map(|(value, label)| view! {
-                        <label class="option">
-                            <input type="radio" name=name.clone() value=value checked=current == value
-                                on:change=move |_| save(value.to_owned())/>
-                            <span>{label}</span>
-                        </label>
-                    }).collect_view()}
-                </div>
-            }
-            .into_any()
-        }
-        QuestionKind::ShortAnswer => view! {
-            <input type="text" class="short-answer" name=name.clone() aria-labelledby=heading_id.clone()
-                value=question.response.clone() autocomplete="off"
-                on:input=move |ev| save(event_target_value(&ev))/>
-        }
-        .into_any(),
-        QuestionKind::Essay => view! {
-            <textarea class="essay" name=name.clone() rows="8" aria-labelledby=heading_id.clone()
-                on:input=move |ev| save(event_target_value(&ev))>{question.response.clone()}</textarea>
-        }
-        .into_any(),
-    };
-    view! {
-        <li class="card exam-question" data-question=qid>
-            <div class="question-head">
-                <span class="muted">{lang.question_of(index, total)} " · " {lang.kind(question.kind)} " · " {lang.points(question.points)}</span>
-                <span class="save-mark" aria-live="polite">
-                    {move || match saver.status.get() {
-                        SaveStatus::Unchanged => String::new(),
-                        SaveStatus::Saving => t.exam_saving.to_owned(),
-                        SaveStatus::Saved => t.exam_saved.to_owned(),
-                        SaveStatus::Failed(error) => lang.error(&error),
-                    }}
-                </span>
-            </div>
-            <p class="prompt" id=heading_id.clone()>{question.prompt.get(lang).to_owned()}</p>
-            {input}
-        </li>
     }
 }
 

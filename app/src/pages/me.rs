@@ -5,7 +5,7 @@ use crate::api::enrolment::{my_enrolments, MyEnrolment, Withdraw};
 use crate::api::exams::Standing;
 use crate::api::exams::{my_exams, MyExam};
 use crate::api::users::{my_profile, Profile};
-use crate::components::FormMessage;
+use crate::components::{use_form, Form, FormMessage};
 use crate::domain::enrolment::EnrolmentState;
 use crate::domain::Role;
 use crate::domain::{Industry, Province};
@@ -129,8 +129,7 @@ fn MyCertificates() -> impl IntoView {
 #[component]
 fn MyClasses() -> impl IntoView {
     let t = use_text();
-    let changed = RwSignal::new(0u32);
-    let enrolments = Resource::new(move || changed.get(), |_| my_enrolments());
+    let enrolments = Resource::new(|| (), |_| my_enrolments());
     view! {
         <section class="card" aria-labelledby="my-classes">
             <h2 id="my-classes">{t.me_enrolments}</h2>
@@ -142,7 +141,7 @@ fn MyClasses() -> impl IntoView {
                     .into_any(),
                     Ok(list) => view! {
                         <ul class="enrolment-list">
-                            {list.into_iter().map(|enrolment| view! { <EnrolmentItem enrolment changed/> }).collect_view()}
+                            {list.into_iter().map(|enrolment| view! { <EnrolmentItem enrolment/> }).collect_view()}
                         </ul>
                     }
                     .into_any(),
@@ -154,23 +153,19 @@ fn MyClasses() -> impl IntoView {
 }
 
 #[component]
-fn EnrolmentItem(enrolment: MyEnrolment, changed: RwSignal<u32>) -> impl IntoView {
+fn EnrolmentItem(enrolment: MyEnrolment) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
-    let withdraw = ServerAction::<Withdraw>::new();
-    let value = withdraw.value();
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(()))) {
-            changed.update(|n| *n += 1);
-        }
-    });
+    let withdraw = use_form::<Withdraw>(format!("withdraw-{}", enrolment.id));
+    let anchor = format!("enrolment-{}", enrolment.id);
+    let item_id = anchor.clone();
     let can_withdraw = matches!(
         enrolment.state,
         EnrolmentState::Pending | EnrolmentState::Approved | EnrolmentState::Waitlisted
     );
     let course_href = format!("/courses/{}", enrolment.course_code);
     view! {
-        <li class="enrolment">
+        <li class="enrolment" id=item_id>
             <div>
                 <a href=course_href class="enrolment-title">{enrolment.course_title.get(lang).to_owned()}</a>
                 <p class="muted">
@@ -186,12 +181,12 @@ fn EnrolmentItem(enrolment: MyEnrolment, changed: RwSignal<u32>) -> impl IntoVie
                 <span class=format!("state state-{}", enrolment.state.as_str())>{lang.enrolment_state(enrolment.state)}</span>
                 {enrolment.position.map(|n| view! { <span class="position">{lang.waitlist_position(n)}</span> })}
                 {can_withdraw.then(|| view! {
-                    <ActionForm action=withdraw attr:class="inline-form">
+                    <Form form=withdraw anchor class="inline-form">
                         <input type="hidden" name="enrolment_id" value=enrolment.id/>
                         <button type="submit" class="secondary small">{t.withdraw}</button>
-                    </ActionForm>
+                    </Form>
                 })}
-                <FormMessage value/>
+                <FormMessage form=withdraw/>
             </div>
         </li>
     }

@@ -6,7 +6,7 @@ use crate::api::teaching::{
     class_roster, taught_classes, DecideEnrolment, RosterEntry, SetAttendance, TaughtClass,
     REASON_MAX_CHARS,
 };
-use crate::components::{problem_of, FormMessage};
+use crate::components::{use_form, FieldError, Form, FormMessage};
 use crate::domain::enrolment::EnrolmentState;
 use crate::domain::{Industry, Province};
 use crate::i18n::{use_lang, use_text};
@@ -72,10 +72,6 @@ fn TaughtClassCard(class: TaughtClass) -> impl IntoView {
     }
 }
 
-/// Bumped after a decision, to reload the roster.
-#[derive(Clone, Copy)]
-struct Changed(RwSignal<u32>);
-
 #[component]
 pub fn RosterPage() -> impl IntoView {
     let t = use_text();
@@ -87,12 +83,7 @@ pub fn RosterPage() -> impl IntoView {
                 .unwrap_or(0)
         })
     };
-    let changed = Changed(RwSignal::new(0));
-    provide_context(changed);
-    let roster = Resource::new(
-        move || (class_id(), changed.0.get()),
-        |(id, _)| class_roster(id),
-    );
+    let roster = Resource::new(class_id, class_roster);
     view! {
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || roster.get().map(|result| match result {
@@ -137,22 +128,14 @@ pub fn RosterPage() -> impl IntoView {
 fn RosterCard(entry: RosterEntry) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
-    let changed = expect_context::<Changed>();
-    let decide = ServerAction::<DecideEnrolment>::new();
-    let attendance = ServerAction::<SetAttendance>::new();
-    let extra_time = ServerAction::<SetExtraTime>::new();
-    let decide_value = decide.value();
-    let attendance_value = attendance.value();
-    let extra_value = extra_time.value();
-    Effect::new(move |_| {
-        if matches!(decide_value.get(), Some(Ok(_)))
-            || matches!(attendance_value.get(), Some(Ok(())))
-            || matches!(extra_value.get(), Some(Ok(())))
-        {
-            changed.0.update(|n| *n += 1);
-        }
-    });
     let id = entry.enrolment_id;
+    // Keys per enrolment: an answer shows on this trainee's card only.
+    let approve = use_form::<DecideEnrolment>(format!("approve-{id}"));
+    let complete = use_form::<DecideEnrolment>(format!("complete-{id}"));
+    let reject = use_form::<DecideEnrolment>(format!("reject-{id}"));
+    let attendance = use_form::<SetAttendance>(format!("attendance-{id}"));
+    let extra_time = use_form::<SetExtraTime>(format!("extra-{id}"));
+    let anchor = format!("enrolment-{id}");
     let reason_id = format!("reason-{id}");
     let province = entry
         .province
@@ -186,7 +169,7 @@ fn RosterCard(entry: RosterEntry) -> impl IntoView {
     let extra = entry.extra_time_percent.unwrap_or(100);
     let extra_id = format!("extra-{id}");
     view! {
-        <article class="card roster-entry">
+        <article class="card roster-entry" id=anchor.clone()>
             <div class="roster-head">
                 <h3>{entry.name.clone()}</h3>
                 <span class=format!("state state-{}", entry.state.as_str())>{lang.enrolment_state(entry.state)}</span>
@@ -200,46 +183,45 @@ fn RosterCard(entry: RosterEntry) -> impl IntoView {
             {(!entry.decision_reason.is_empty()).then(|| view! { <p class="muted">{t.reason} ": " {entry.decision_reason.clone()}</p> })}
             <div class="row-actions">
                 {can_approve.then(|| view! {
-                    <ActionForm action=decide attr:class="inline-form">
+                    <Form form=approve anchor=anchor.clone() class="inline-form">
                         <input type="hidden" name="enrolment_id" value=id/>
                         <input type="hidden" name="decision" value="approve"/>
                         <button type="submit" class="small">{t.approve}</button>
-                    </ActionForm>
+                    </Form>
                 })}
                 {seated.then(|| view! {
-                    <ActionForm action=attendance attr:class="inline-form">
+                    <Form form=attendance anchor=anchor.clone() class="inline-form">
                         <input type="hidden" name="enrolment_id" value=id/>
                         <input type="hidden" name="attended" value=(!entry.attended).to_string()/>
                         <button type="submit" class="secondary small">
                             {if entry.attended { t.unmark_attended } else { t.mark_attended }}
                         </button>
-                    </ActionForm>
-                    <ActionForm action=decide attr:class="inline-form">
+                    </Form>
+                    <Form form=complete anchor=anchor.clone() class="inline-form">
                         <input type="hidden" name="enrolment_id" value=id/>
                         <input type="hidden" name="decision" value="complete"/>
                         <button type="submit" class="secondary small">{t.mark_completed}</button>
-                    </ActionForm>
+                    </Form>
                 })}
                 {can_reject.then(|| view! {
-                    <details class="reject">
+                    <details class="reject" open=reject.was_refused()>
                         <summary>{t.reject}</summary>
-                        <ActionForm action=decide attr:novalidate=true attr:class="stack">
+                        <Form form=reject anchor=anchor.clone() class="stack">
                             <input type="hidden" name="enrolment_id" value=id/>
                             <input type="hidden" name="decision" value="reject"/>
-                            <div class="field">
+                            <div class="field" class:has-error=reject.problem("reason").is_some()>
                                 <label for=reason_id.clone()>{t.reject_reason}</label>
-                                <textarea id=reason_id.clone() name="reason" rows="2" maxlength=REASON_MAX_CHARS></textarea>
-                                <p class="field-error" id=format!("{reason_id}-error")>
-                                    {move || problem_of(decide_value, "reason").get().map(|p| lang.problem(p))}
-                                </p>
+                                <textarea id=reason_id.clone() name="reason" rows="2" maxlength=REASON_MAX_CHARS
+                                    aria-describedby=format!("{reason_id}-error")>{reject.value("reason")}</textarea>
+                                <FieldError id=reason_id.clone() problem=reject.problem("reason")/>
                             </div>
                             <button type="submit" class="small danger">{t.reject}</button>
-                        </ActionForm>
+                        </Form>
                     </details>
                 })}
             </div>
             {sits_exams.then(|| view! {
-                <ActionForm action=extra_time attr:class="inline-form extra-time">
+                <Form form=extra_time anchor=anchor.clone() class="inline-form extra-time">
                     <input type="hidden" name="enrolment_id" value=id/>
                     <label for=extra_id.clone()>{t.extra_time_label}</label>
                     <select id=extra_id.clone() name="percent">
@@ -248,11 +230,13 @@ fn RosterCard(entry: RosterEntry) -> impl IntoView {
                         }).collect_view()}
                     </select>
                     <button type="submit" class="secondary small">{t.extra_time_save}</button>
-                </ActionForm>
+                </Form>
             })}
-            <FormMessage value=decide_value/>
-            <FormMessage value=attendance_value/>
-            <FormMessage value=extra_value/>
+            <FormMessage form=approve/>
+            <FormMessage form=complete/>
+            <FormMessage form=reject/>
+            <FormMessage form=attendance/>
+            <FormMessage form=extra_time/>
         </article>
     }
 }

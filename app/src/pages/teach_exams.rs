@@ -7,12 +7,15 @@ use crate::api::exams::{AttemptState, ExamInfo};
 use crate::api::grading::{
     answers_to_grade, class_gradebook, exam_report, list_class_exams, BankChoice, ClassExams,
     CreateExam, ExamQuestion, ExamSummary, GradeAnswer, GradeCell, Gradebook, GradingQueue,
-    OverrideGrade, QueueItem, ReleaseResults,
+    OverrideGrade, ReleaseResults,
 };
-use crate::components::{problem_of, FormMessage, SelectField, TextField};
+use crate::components::{
+    use_form, FieldError, Form, FormMessage, SelectField, TextArea, TextField,
+};
 use crate::domain::catalogue::format_china_time;
 use crate::domain::exam::QuestionKind;
 use crate::i18n::{use_lang, use_text};
+use crate::islands::{GradeCard, GradeText};
 use crate::pages::errors::ErrorPage;
 use crate::pages::exam::{describe_key, describe_response};
 use leptos::prelude::*;
@@ -48,17 +51,11 @@ pub fn ClassTabs(class_id: i64, course_code: String) -> impl IntoView {
 pub fn ClassExamsPage() -> impl IntoView {
     let t = use_text();
     let class_id = id_param("id");
-    let revision = RwSignal::new(0u32);
-    // Outside the reloaded part, so "saved" survives the reload it causes.
-    let created = RwSignal::new(false);
-    let data = Resource::new(
-        move || (class_id(), revision.get()),
-        |(id, _)| list_class_exams(id),
-    );
+    let data = Resource::new(class_id, list_class_exams);
     view! {
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || data.get().map(|result| match result {
-                Ok(data) => view! { <ClassExamsView data revision created/> }.into_any(),
+                Ok(data) => view! { <ClassExamsView data/> }.into_any(),
                 Err(error) => view! { <ErrorPage error/> }.into_any(),
             })}
         </Transition>
@@ -66,11 +63,7 @@ pub fn ClassExamsPage() -> impl IntoView {
 }
 
 #[component]
-fn ClassExamsView(
-    data: ClassExams,
-    revision: RwSignal<u32>,
-    created: RwSignal<bool>,
-) -> impl IntoView {
+fn ClassExamsView(data: ClassExams) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
     let class = data.class;
@@ -96,7 +89,7 @@ fn ClassExamsView(
             }
             .into_any()
         }}
-        <NewExamForm class_id=class.id bank=data.bank now=data.now revision created open=empty/>
+        <NewExamForm class_id=class.id bank=data.bank now=data.now open=empty/>
     }
 }
 
@@ -131,25 +124,20 @@ fn ExamCard(summary: ExamSummary) -> impl IntoView {
 }
 
 #[component]
-fn NewExamForm(
-    class_id: i64,
-    bank: Vec<BankChoice>,
-    now: i64,
-    revision: RwSignal<u32>,
-    created: RwSignal<bool>,
-    open: bool,
-) -> impl IntoView {
+fn NewExamForm(class_id: i64, bank: Vec<BankChoice>, now: i64, open: bool) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
-    let create = ServerAction::<CreateExam>::new();
-    let value = create.value();
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(_))) {
-            created.set(true);
-            revision.update(|n| *n += 1);
+    let form = use_form::<CreateExam>("new-exam");
+    let refused = form.was_refused();
+    // After a refusal the form shows what was posted, checkboxes included.
+    let checked = move |field: &str, value: &str, default: bool| {
+        if refused {
+            form.values(field).iter().any(|v| v == value)
+        } else {
+            default
         }
-    });
-    let selection = RwSignal::new("fixed".to_owned());
+    };
+    let random = checked("selection", "random", false);
     let default_open = format_china_time(now - now % 3600 + 3600);
     let default_close = format_china_time(now - now % 3600 + 3600 + 7 * 86_400);
     let counting = vec![
@@ -163,37 +151,37 @@ fn NewExamForm(
         all
     };
     view! {
-        <details class="card" open=open id="new-exam">
+        <details class="card" open=open || refused id="new-exam">
             <summary><h2 class="inline">{t.exam_new}</h2></summary>
-            {move || created.get().then(|| view! { <p class="form-message ok" role="status">{t.saved}</p> })}
-            <ActionForm action=create attr:novalidate=true attr:class="stack">
+            <FormMessage form done=t.saved/>
+            <Form form anchor="new-exam".to_owned() class="stack">
                 <input type="hidden" name="class_id" value=class_id/>
                 <div class="grid-2">
-                    <TextField name="title_zh" label=t.exam_title_zh problem=problem_of(value, "title_zh")/>
-                    <TextField name="title_en" label=t.exam_title_en problem=problem_of(value, "title_en")/>
-                    <TextField name="opens_at" label=t.exam_opens kind="datetime-local" value=default_open problem=problem_of(value, "opens_at")/>
-                    <TextField name="closes_at" label=t.exam_closes kind="datetime-local" value=default_close problem=problem_of(value, "closes_at")/>
-                    <TextField name="time_limit_minutes" label=t.exam_time_limit kind="number" value="60" problem=problem_of(value, "time_limit_minutes")/>
-                    <TextField name="pass_percent" label=t.exam_pass_percent kind="number" value="60" problem=problem_of(value, "pass_percent")/>
-                    <TextField name="attempts_allowed" label=t.exam_attempts_allowed kind="number" value="1" problem=problem_of(value, "attempts_allowed")/>
-                    <SelectField name="counting" label=t.exam_counting options=counting selected="highest" problem=problem_of(value, "counting")/>
+                    <TextField form name="title_zh" label=t.exam_title_zh/>
+                    <TextField form name="title_en" label=t.exam_title_en/>
+                    <TextField form name="opens_at" label=t.exam_opens kind="datetime-local" value=default_open/>
+                    <TextField form name="closes_at" label=t.exam_closes kind="datetime-local" value=default_close/>
+                    <TextField form name="time_limit_minutes" label=t.exam_time_limit kind="number" value="60"/>
+                    <TextField form name="pass_percent" label=t.exam_pass_percent kind="number" value="60"/>
+                    <TextField form name="attempts_allowed" label=t.exam_attempts_allowed kind="number" value="1"/>
+                    <SelectField form name="counting" label=t.exam_counting options=counting selected="highest"/>
                 </div>
                 <label class="checkbox">
-                    <input type="checkbox" name="shuffle" value="true" checked=true/>
+                    <input type="checkbox" name="shuffle" value="true" checked=checked("shuffle", "true", true)/>
                     {t.exam_shuffle}
                 </label>
                 <fieldset class="choice-row">
                     <legend>{t.exam_selection}</legend>
                     <label class="checkbox">
-                        <input type="radio" name="selection" value="fixed" checked=true on:change=move |_| selection.set("fixed".into())/>
+                        <input type="radio" name="selection" value="fixed" checked=!random/>
                         {t.exam_selection_fixed}
                     </label>
                     <label class="checkbox">
-                        <input type="radio" name="selection" value="random" on:change=move |_| selection.set("random".into())/>
+                        <input type="radio" name="selection" value="random" checked=random/>
                         {t.exam_selection_random}
                     </label>
                 </fieldset>
-                <fieldset class="question-pick" class:has-error=move || problem_of(value, "questions").get().is_some()>
+                <fieldset class="question-pick" class:has-error=form.problem("questions").is_some()>
                     <legend>{t.exam_pick_questions}</legend>
                     {if bank.is_empty() {
                         view! { <p class="empty">{t.exam_bank_empty}</p> }.into_any()
@@ -202,26 +190,26 @@ fn NewExamForm(
                             let label = format!("{} · {} · {}", lang.kind(q.kind), lang.points(q.points), q.prompt.get(lang));
                             view! {
                                 <label class="checkbox pick">
-                                    <input type="checkbox" name="questions[]" value=q.id/>
+                                    <input type="checkbox" name="questions[]" value=q.id checked=checked("questions[]", &q.id.to_string(), false)/>
                                     <span>{label}</span>
                                     {(!q.tags.is_empty()).then(|| view! { <span class="tags">{q.tags.join(", ")}</span> })}
                                 </label>
                             }
                         }).collect_view().into_any()
                     }}
-                    <p class="field-error" id="field-questions-error">{move || problem_of(value, "questions").get().map(|p| lang.problem(p))}</p>
+                    <FieldError id="field-questions".to_owned() problem=form.problem("questions")/>
                 </fieldset>
-                <div class="field" class:has-error=move || problem_of(value, "draws").get().is_some()>
+                <div class="field" class:has-error=form.problem("draws").is_some()>
                     <label for="field-draws">{t.exam_draws}</label>
-                    <textarea id="field-draws" name="draws" rows="3" class="mono" aria-describedby="field-draws-hint field-draws-error"></textarea>
+                    <textarea id="field-draws" name="draws" rows="3" class="mono" aria-describedby="field-draws-hint field-draws-error">{form.value("draws")}</textarea>
                     <p class="hint" id="field-draws-hint">{t.exam_draws_hint} " " {tags.join(", ")}</p>
-                    <p class="field-error" id="field-draws-error">{move || problem_of(value, "draws").get().map(|p| lang.problem(p))}</p>
+                    <FieldError id="field-draws".to_owned() problem=form.problem("draws")/>
                 </div>
-                <FormMessage value/>
+                <FormMessage form/>
                 <div class="actions">
-                    <button type="submit" disabled=move || create.pending().get()>{t.exam_create}</button>
+                    <button type="submit">{t.exam_create}</button>
                 </div>
-            </ActionForm>
+            </Form>
         </details>
     }
 }
@@ -230,11 +218,7 @@ fn NewExamForm(
 pub fn ExamReportPage() -> impl IntoView {
     let t = use_text();
     let exam_id = id_param("id");
-    let revision = RwSignal::new(0u32);
-    let report = Resource::new(
-        move || (exam_id(), revision.get()),
-        |(id, _)| exam_report(id),
-    );
+    let report = Resource::new(exam_id, exam_report);
     view! {
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || report.get().map(|result| match result {
@@ -249,7 +233,7 @@ pub fn ExamReportPage() -> impl IntoView {
                         <ClassTabs class_id=exam.class_id course_code=exam.course_code.clone()/>
                         <ExamFacts exam=exam.clone()/>
                         <p>{lang.attempt_counts(report.summary.in_progress, report.summary.awaiting_grading, report.summary.graded)}</p>
-                        <ReleaseForm exam=exam.clone() waiting=report.summary.awaiting_grading open=report.now < exam.closes_at revision/>
+                        <ReleaseForm exam=exam.clone() waiting=report.summary.awaiting_grading open=report.now < exam.closes_at/>
                         <h2>{t.grading_queue}</h2>
                         <QuestionLinks exam_id=exam.id questions=report.questions.clone() current=None anonymous=false/>
                         <h2>{t.item_analysis}</h2>
@@ -307,17 +291,10 @@ fn ReleaseForm(
     waiting: i64,
     /// Still open: releasing now lets finished trainees see the answers.
     open: bool,
-    revision: RwSignal<u32>,
 ) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
-    let release = ServerAction::<ReleaseResults>::new();
-    let value = release.value();
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(()))) {
-            revision.update(|n| *n += 1);
-        }
-    });
+    let form = use_form::<ReleaseResults>("release");
     match exam.released_at {
         Some(at) => view! {
             <p><span class="badge ok">{t.exam_released}</span> " " <span class="muted">{lang.date_time(at)}</span></p>
@@ -328,11 +305,11 @@ fn ReleaseForm(
                 <p>{t.release_hint}</p>
                 {(waiting > 0).then(|| view! { <p class="muted">{lang.still_waiting(waiting)}</p> })}
                 {open.then(|| view! { <p class="form-message warn" role="note">{t.release_while_open}</p> })}
-                <ActionForm action=release attr:class="inline-form">
+                <Form form class="inline-form">
                     <input type="hidden" name="exam_id" value=exam.id/>
-                    <button type="submit" disabled=move || release.pending().get()>{t.release_results}</button>
-                </ActionForm>
-                <FormMessage value/>
+                    <button type="submit">{t.release_results}</button>
+                </Form>
+                <FormMessage form/>
             </section>
         }
         .into_any(),
@@ -451,8 +428,15 @@ fn GradingView(queue: GradingQueue, anonymous: bool) -> impl IntoView {
                 } else {
                     view! {
                         <div class="roster">
-                            {queue.items.clone().into_iter().enumerate().map(|(i, item)| view! {
-                                <GradeCard item index=i + 1 max=q.points kind=q.kind/>
+                            {queue.items.clone().into_iter().enumerate().map(|(i, item)| {
+                                let who = item
+                                    .trainee
+                                    .clone()
+                                    .unwrap_or_else(|| format!("{} {}", t.grading_candidate, i + 1));
+                                let response = describe_response(lang, q.kind, &[], &[], &item.response);
+                                let key = format!("grade-{}-{}", item.attempt_id, item.question_id);
+                                let post_back = use_form::<GradeAnswer>(key.clone()).post_back(Some(&key));
+                                view! { <GradeCard item who response max=q.points post_back text=GradeText::new(lang)/> }
                             }).collect_view()}
                         </div>
                     }
@@ -464,75 +448,14 @@ fn GradingView(queue: GradingQueue, anonymous: bool) -> impl IntoView {
 }
 
 #[component]
-fn GradeCard(item: QueueItem, index: usize, max: i64, kind: QuestionKind) -> impl IntoView {
-    let t = use_text();
-    let lang = use_lang();
-    let grade = ServerAction::<GradeAnswer>::new();
-    let value = grade.value();
-    // Updated in place: reloading the queue would wipe what is being typed
-    // in the other cards.
-    let graded = RwSignal::new(item.points);
-    Effect::new(move |_| {
-        if let Some(Ok(points)) = value.get() {
-            graded.set(Some(points));
-        }
-    });
-    let who = item
-        .trainee
-        .clone()
-        .unwrap_or_else(|| format!("{} {index}", t.grading_candidate));
-    let prefix = format!("grade-{}-{}", item.attempt_id, item.question_id);
-    let points_id = format!("{prefix}-points");
-    let feedback_id = format!("{prefix}-feedback");
-    let response = describe_response(lang, kind, &[], &[], &item.response);
-    view! {
-        <article class="card grade-card">
-            <div class="roster-head">
-                <h3>{who}</h3>
-                {move || match graded.get() {
-                    Some(p) => view! { <span class="badge ok">{t.grading_graded} " " {p} " / " {max}</span> }.into_any(),
-                    None => view! { <span class="badge warn">{t.grading_waiting}</span> }.into_any(),
-                }}
-            </div>
-            <blockquote class="response">{response}</blockquote>
-            <ActionForm action=grade attr:novalidate=true attr:class="stack">
-                <input type="hidden" name="attempt_id" value=item.attempt_id/>
-                <input type="hidden" name="question_id" value=item.question_id/>
-                <div class="field" class:has-error=move || problem_of(value, "points").get().is_some()>
-                    <label for=points_id.clone()>{t.grading_points} " (0–" {max} ")"</label>
-                    <input id=points_id.clone() name="points" type="number" min="0" max=max
-                        value=item.points.map(|p| p.to_string()).unwrap_or_default()
-                        aria-describedby=format!("{points_id}-error")/>
-                    <p class="field-error" id=format!("{points_id}-error")>{move || problem_of(value, "points").get().map(|p| lang.problem(p))}</p>
-                </div>
-                <div class="field" class:has-error=move || problem_of(value, "feedback").get().is_some()>
-                    <label for=feedback_id.clone()>{t.grading_feedback}</label>
-                    <textarea id=feedback_id.clone() name="feedback" rows="3">{item.feedback.clone()}</textarea>
-                    <p class="field-error" id=format!("{feedback_id}-error")>{move || problem_of(value, "feedback").get().map(|p| lang.problem(p))}</p>
-                </div>
-                <FormMessage value/>
-                <div class="actions">
-                    <button type="submit" class="small" disabled=move || grade.pending().get()>{t.grading_save}</button>
-                </div>
-            </ActionForm>
-        </article>
-    }
-}
-
-#[component]
 pub fn GradebookPage() -> impl IntoView {
     let t = use_text();
     let class_id = id_param("id");
-    let revision = RwSignal::new(0u32);
-    let saved = RwSignal::new(false);
-    let book = Resource::new(
-        move || (class_id(), revision.get()),
-        |(id, _)| class_gradebook(id),
-    );
+    let book = Resource::new(class_id, class_gradebook);
     view! {
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || book.get().map(|result| match result {
-                Ok(book) => view! { <GradebookView book revision saved/> }.into_any(),
+                Ok(book) => view! { <GradebookView book/> }.into_any(),
                 Err(error) => view! { <ErrorPage error/> }.into_any(),
             })}
         </Transition>
@@ -555,7 +478,7 @@ fn cell_text(cell: &GradeCell, lang: crate::i18n::Lang) -> (String, &'static str
 }
 
 #[component]
-fn GradebookView(book: Gradebook, revision: RwSignal<u32>, saved: RwSignal<bool>) -> impl IntoView {
+fn GradebookView(book: Gradebook) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
     let class = book.class.clone();
@@ -566,14 +489,7 @@ fn GradebookView(book: Gradebook, revision: RwSignal<u32>, saved: RwSignal<bool>
         class.name.get(lang)
     );
     let csv = format!("/teach/classes/{}/gradebook.csv", class.id);
-    let over = ServerAction::<OverrideGrade>::new();
-    let value = over.value();
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(()))) {
-            saved.set(true);
-            revision.update(|n| *n += 1);
-        }
-    });
+    let form = use_form::<OverrideGrade>("override");
     let trainees: Vec<(String, String)> = book
         .rows
         .iter()
@@ -623,24 +539,19 @@ fn GradebookView(book: Gradebook, revision: RwSignal<u32>, saved: RwSignal<bool>
                         </tbody>
                     </table>
                 </div>
-                <section class="card">
+                <section class="card" id="override">
                     <h2>{t.gradebook_override}</h2>
                     <p class="muted">{t.gradebook_override_hint}</p>
-                    {move || saved.get().then(|| view! { <p class="form-message ok" role="status">{t.saved}</p> })}
-                    <ActionForm action=over attr:novalidate=true attr:class="stack">
+                    <FormMessage form done=t.saved/>
+                    <Form form anchor="override".to_owned() class="stack">
                         <div class="grid-2">
-                            <SelectField name="trainee_id" label=t.gradebook_trainee options=trainees.clone() problem=problem_of(value, "trainee_id")/>
-                            <SelectField name="exam_id" label=t.gradebook_exam options=exams.clone() problem=problem_of(value, "exam_id")/>
-                            <TextField name="percent" label=t.gradebook_percent kind="number" problem=problem_of(value, "percent")/>
+                            <SelectField form name="trainee_id" label=t.gradebook_trainee options=trainees.clone()/>
+                            <SelectField form name="exam_id" label=t.gradebook_exam options=exams.clone()/>
+                            <TextField form name="percent" label=t.gradebook_percent kind="number"/>
                         </div>
-                        <div class="field" class:has-error=move || problem_of(value, "reason").get().is_some()>
-                            <label for="field-reason">{t.reason}</label>
-                            <textarea id="field-reason" name="reason" rows="2" aria-describedby="field-reason-error"></textarea>
-                            <p class="field-error" id="field-reason-error">{move || problem_of(value, "reason").get().map(|p| lang.problem(p))}</p>
-                        </div>
-                        <FormMessage value/>
-                        <div class="actions"><button type="submit" disabled=move || over.pending().get()>{t.gradebook_override_save}</button></div>
-                    </ActionForm>
+                        <TextArea form name="reason" label=t.reason rows=2/>
+                        <div class="actions"><button type="submit">{t.gradebook_override_save}</button></div>
+                    </Form>
                 </section>
             }
             .into_any()

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod context;
 pub mod credentials;
 pub mod db;
+pub mod forms;
 pub mod passwords;
 pub mod qr;
 pub mod rate_limit;
