@@ -3,6 +3,9 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/npm/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 ACADEMY := ./target/release/academy
+# --split: each island's code is its own wasm file, loaded by the pages that
+# have that island (docs/PERFORMANCE.md); pages without islands load none.
+BUILD := cargo leptos build --release --split
 export ACADEMY_DATABASE_URL ?= data/academy.db
 
 .PHONY: run test setup build lint clean-data
@@ -11,7 +14,7 @@ export ACADEMY_DATABASE_URL ?= data/academy.db
 ## on first start, and serve http://127.0.0.1:3000.
 run:
 	./scripts/setup.sh
-	cargo leptos build --release
+	$(BUILD)
 	@if [ ! -f "$(ACADEMY_DATABASE_URL)" ]; then \
 		$(ACADEMY) migrate && $(ACADEMY) demo; \
 	fi
@@ -21,7 +24,7 @@ run:
 ## (headless Chromium against the release build).
 test:
 	./scripts/setup.sh --test
-	cargo leptos build --release
+	$(BUILD)
 	@# A second full run separates a rare environmental hiccup from a real
 	@# failure, which fails both. (The server-rendered pages that once never
 	@# answered here were leptos issue #4773, avoided in server/src/routes.rs.)
@@ -31,13 +34,13 @@ setup:
 	./scripts/setup.sh --test
 
 build:
-	cargo leptos build --release
+	$(BUILD)
 
 ## Formatting and clippy for the server build and the wasm build.
 lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy -p app --lib --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p front --lib --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
 ## Forget the local database (the next `make run` loads the demo world again).
 clean-data:

@@ -24,17 +24,23 @@ fi
 
 # 2. cargo-leptos, built without its own downloader (no_downloads): the
 #    tools it would fetch come from the registries below instead.
+#    Its own release profile is fat LTO with one codegen unit (31 minutes
+#    on 2 cores); a build tool needs none of that speed, so the install
+#    overrides it (about 10 minutes).
 leptos_version=0.3.10
 if ! cargo leptos --version 2>/dev/null | grep -q "$leptos_version"; then
-  say "installing cargo-leptos $leptos_version (about 9 minutes, once)"
-  cargo install cargo-leptos --version "$leptos_version" --locked --features no_downloads
+  say "installing cargo-leptos $leptos_version (about 10 minutes, once)"
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+    cargo install cargo-leptos --version "$leptos_version" --locked --features no_downloads
 fi
 
 # 3. The wasm-bindgen CLI must match the wasm-bindgen crate exactly.
 bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$bindgen_version"; then
   say "installing wasm-bindgen-cli $bindgen_version"
-  cargo install wasm-bindgen-cli --version "$bindgen_version"
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install wasm-bindgen-cli --version "$bindgen_version"
 fi
 
 # 4. wasm-opt for release builds, from npm's binaryen (Debian's is too old:
