@@ -295,6 +295,38 @@ impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
+/// Chromedriver's network conditions for the page (a Chromium extension):
+/// offline, every request fails as on a lost connection.
+#[derive(Debug)]
+struct NetworkConditions {
+    offline: bool,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> std::result::Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/chromium/network_conditions",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({
+            "network_conditions": {
+                "offline": self.offline,
+                "latency": 0,
+                "download_throughput": -1,
+                "upload_throughput": -1,
+            }
+        });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
 /// Errors the pages wrote to the console (script errors, `console.error`,
 /// failed hydration). A page answered with a 4xx status on purpose (a
 /// refused form, the 404 page) is logged by the network, not by a script,
@@ -367,6 +399,20 @@ impl Page {
             .for_element(Locator::XPath("/html[@data-hydrated='true']"))
             .await?;
         Ok(())
+    }
+
+    /// Takes the browser off the network (every request fails) or back on.
+    pub async fn set_offline(&self, offline: bool) -> Result {
+        self.client.issue_cmd(NetworkConditions { offline }).await?;
+        Ok(())
+    }
+
+    /// Runs a statement on the server's database, as a test's own writer
+    /// (to move a deadline, say); returns the rows changed.
+    pub async fn execute_sql(&self, sql: &str) -> Result<u64> {
+        let db = app::ssr::db::Db::connect(&self.server.database().to_string_lossy(), 1).await?;
+        let done = sqlx::query(sql).execute(&db.writer).await?;
+        Ok(done.rows_affected())
     }
 
     pub async fn path(&self) -> Result<String> {

@@ -79,6 +79,7 @@ async fn a_trainee_sits_an_exam_reloads_hands_in_and_reads_the_graded_result() {
         page.wait_hydrated().await?;
         page.click_button("Start the exam").await?;
         page.wait_for_text("Time left").await?;
+        page.wait_islands().await?;
         let exam_path = page.path().await?;
 
         click_option(&page, SOURCE, "prevents pollution at the source").await?;
@@ -90,8 +91,8 @@ async fn a_trainee_sits_an_exam_reloads_hands_in_and_reads_the_graded_result() {
 
         // Reloading continues the same attempt with every answer.
         page.open(&exam_path).await?;
-        page.wait_hydrated().await?;
         page.wait_for_text("Time left").await?;
+        page.wait_islands().await?;
         assert!(is_checked(&page, SOURCE, "prevents pollution at the source").await?);
         assert!(is_checked(&page, ONE_OFF, "False").await?);
         assert_eq!(value_in(&page, TWO_WORDS, "input").await?, "ＳＯＵＲＣＥ　ｒｅｄｕｃｔｉｏｎ");
@@ -188,6 +189,121 @@ async fn the_demo_instructor_sees_the_gradebook_and_the_item_analysis_in_chinese
         page.click_link("入学摸底测试").await?;
         page.wait_for_text("试题分析").await?;
         page.screenshot("exam-report-zh.png").await?;
+        Ok(())
+    })
+    .await;
+}
+
+/// Waits until the question's card says its answer is saved.
+async fn wait_until_saved(page: &Page, prompt: &str) -> anyhow::Result<()> {
+    let xpath = format!("{}//span[@class='save-mark']", card(prompt));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let mark = page
+            .client
+            .find(Locator::XPath(&xpath))
+            .await?
+            .text()
+            .await?;
+        if mark == "Saved" {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "never saved: {mark:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// The demo trainee's open lecture quiz, started; returns its address.
+async fn start_lecture_quiz(page: &Page) -> anyhow::Result<String> {
+    page.sign_in("trainee@academy.test", DEMO_PASSWORD).await?;
+    page.wait_for_text("My exams").await?;
+    page.click_link("Lecture quiz").await?;
+    page.wait_hydrated().await?;
+    page.click_button("Start the exam").await?;
+    page.wait_for_text("Time left").await?;
+    page.wait_islands().await?;
+    page.path().await
+}
+
+/// What the server has saved for the question whose prompt contains `prompt`.
+async fn saved_answer(page: &Page, prompt: &str) -> anyhow::Result<String> {
+    let db = app::ssr::db::Db::connect(&page.server.database().to_string_lossy(), 1).await?;
+    Ok(sqlx::query_scalar(
+        "SELECT a.response FROM answers a JOIN questions q ON q.id = a.question_id
+         JOIN attempts t ON t.id = a.attempt_id
+         WHERE t.state = 'in_progress' AND q.prompt_en LIKE '%' || ? || '%'
+           AND t.trainee_id = (SELECT id FROM users WHERE email = 'trainee@academy.test')",
+    )
+    .bind(prompt)
+    .fetch_one(&db.reader)
+    .await?)
+}
+
+#[tokio::test]
+async fn handing_in_refuses_to_go_ahead_over_an_answer_the_server_has_not_got() {
+    journey("hand_in_guard", |page| async move {
+        start_lecture_quiz(&page).await?;
+        type_into(&page, TWO_WORDS, "input", "source").await?;
+        wait_until_saved(&page, TWO_WORDS).await?;
+
+        // The connection drops: what is typed now cannot reach the server.
+        page.set_offline(true).await?;
+        type_into(&page, TWO_WORDS, "input", " reduction").await?;
+        page.wait_for_text("Some answers are not saved").await?;
+        page.click_button("Hand in").await?;
+        page.wait_for_text("The server could not be reached")
+            .await?;
+        assert!(page.text().await?.contains("Time left"), "still sitting");
+        assert_eq!(saved_answer(&page, TWO_WORDS).await?, "source");
+
+        // Back online, the next keystroke saves everything, and handing in works.
+        page.set_offline(false).await?;
+        type_into(&page, TWO_WORDS, "input", "!").await?;
+        page.wait_for_text("All answers saved").await?;
+        assert_eq!(saved_answer(&page, TWO_WORDS).await?, "source reduction!");
+        page.click_button("Hand in").await?;
+        page.wait_for_text("Awaiting grading").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_paper_closes_itself_at_the_deadline_the_server_keeps() {
+    journey("deadline", |page| async move {
+        let exam_path = start_lecture_quiz(&page).await?;
+        click_option(&page, ONE_OFF, "False").await?;
+        page.wait_for_text("All answers saved").await?;
+        // The server's clock says four seconds are left; the page counts
+        // them down from what the server tells it, then asks again.
+        let moved = page
+            .execute_sql(
+                "UPDATE attempts SET deadline_at = CAST(strftime('%s', 'now') AS INTEGER) + 4
+                 WHERE state = 'in_progress'
+                   AND trainee_id = (SELECT id FROM users WHERE email = 'trainee@academy.test')",
+            )
+            .await?;
+        assert_eq!(moved, 1);
+        page.open(&exam_path).await?;
+        page.wait_islands().await?;
+        let left = page
+            .client
+            .find(Locator::Css("[data-testid=time-left]"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            left.as_str() <= "00:04",
+            "the countdown starts from the server's clock: {left}"
+        );
+        page.wait_for_text("closed at the time limit").await?;
+        assert!(
+            !page.text().await?.contains("Time left"),
+            "no paper once closed"
+        );
         Ok(())
     })
     .await;

@@ -221,6 +221,7 @@ pub fn CertificationDecision(
                         <label for="field-issued_on">{word(|t| &t.issue_date)}</label>
                         <input id="field-issued_on" type="date" name="issued_on"
                             aria-describedby="field-issued_on-error"
+                            value=issued_on.get_untracked()
                             prop:value=move || issued_on.get()
                             on:input=move |ev| issued_on.set(event_target_value(&ev))/>
                         <FieldErrorText id="field-issued_on-error".to_owned() problem=problem("issued_on")/>
@@ -289,6 +290,7 @@ fn CandidateRow(
         <tr class:eligible=eligible>
             <td>
                 <input type="checkbox" id=box_id.clone() name="chosen[]" value=id disabled=!eligible || taught
+                    checked=selected.with_untracked(|s| s.contains(&id))
                     prop:checked=move || selected.with(|s| s.contains(&id))
                     on:change=move |ev| {
                         let on = event_target_checked(&ev);

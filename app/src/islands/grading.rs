@@ -111,6 +111,7 @@ pub fn GradeCard(
                 <div class="field" class:has-error=move || problem("points")().is_some()>
                     <label for=points_id.clone()>{word(|t| &t.points)} " (0–" {max} ")"</label>
                     <input id=points_id.clone() name="points" type="number" min="0" max=max
+                        value=points.get_untracked()
                         prop:value=points
                         on:input=move |ev| points.set(event_target_value(&ev))
                         aria-describedby=format!("{points_id}-error")/>
