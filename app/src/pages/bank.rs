@@ -103,7 +103,8 @@ fn AddQuestion(course_code: String) -> impl IntoView {
     view! {
         <details class="card add-question" id="add-question" open=form.was_refused() || form.done()>
             <summary><h2>{t.bank_add_title}</h2></summary>
-            <FormMessage form done=t.bank_added/>
+            // The editor says what went wrong itself; this says it worked.
+            {form.done().then(|| view! { <p class="form-message ok" role="status">{t.bank_added}</p> })}
             <QuestionForm course_code form existing=None/>
         </details>
     }
