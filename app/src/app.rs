@@ -83,12 +83,12 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <pages::errors::NotFound/> }>
-                    <Route path=path!("/") view=pages::home::HomePage/>
-                    <Route path=path!("/courses") view=pages::courses::CoursesPage/>
+                    <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/courses") view=pages::courses::CoursesPage ssr=SsrMode::Async/>
                     <Route path=path!("/courses/:code") view=pages::course::CoursePage ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=pages::login::LoginPage/>
-                    <Route path=path!("/register") view=pages::register::RegisterPage/>
-                    <Route path=path!("/set-password") view=pages::set_password::SetPasswordPage/>
+                    <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view=pages::register::RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/set-password") view=pages::set_password::SetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/courses") view=pages::admin_courses::CoursesAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/import") view=pages::admin_import::ImportPage ssr=SsrMode::Async/>
                     <Route path=path!("/me") view=pages::me::MePage ssr=SsrMode::Async/>
@@ -122,7 +122,9 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Layout(children: Children) -> impl IntoView {
     let t = use_text();
-    let user: UserResource = Resource::new(|| (), |_| current_user());
+    // Blocking: whatever way the page streams, the navigation is in its
+    // first chunk, so it is whole without JavaScript.
+    let user: UserResource = Resource::new_blocking(|| (), |_| current_user());
     provide_context(user);
 
     view! {
