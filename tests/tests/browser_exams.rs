@@ -73,14 +73,7 @@ const MY_ESSAY: &str = "I would survey every workshop, weigh waste, energy and p
 async fn a_trainee_sits_an_exam_reloads_hands_in_and_reads_the_graded_result() {
     journey("sit_grade_release", |page| async move {
         // The demo trainee starts the open lecture quiz from their page.
-        page.sign_in("trainee@academy.test", DEMO_PASSWORD).await?;
-        page.wait_for_text("My exams").await?;
-        page.click_link("Lecture quiz").await?;
-        page.wait_hydrated().await?;
-        page.click_button("Start the exam").await?;
-        page.wait_for_text("Time left").await?;
-        page.wait_islands().await?;
-        let exam_path = page.path().await?;
+        let exam_path = start_lecture_quiz(&page).await?;
 
         click_option(&page, SOURCE, "prevents pollution at the source").await?;
         click_option(&page, ONE_OFF, "False").await?;

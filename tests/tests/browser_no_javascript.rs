@@ -26,10 +26,15 @@ async fn a_trainee_enrols_withdraws_and_switches_language_without_javascript() {
     journey_without_javascript("no_js_trainee", |page| async move {
         // Whole pages, no streamed parts that need a script to appear.
         page.open("/courses").await?;
-        page.wait_for_text("EIA Staff Certification Training").await?;
-        assert!(page.text().await?.contains("Sign in"), "the navigation is whole");
+        page.wait_for_text("EIA Staff Certification Training")
+            .await?;
+        assert!(
+            page.text().await?.contains("Sign in"),
+            "the navigation is whole"
+        );
         page.open("/").await?;
-        page.wait_for_text("Train, examine and certify auditors").await?;
+        page.wait_for_text("Train, examine and certify auditors")
+            .await?;
         sign_in(&page, "ma.lin@academy.test").await?;
         page.open("/").await?;
         page.wait_for_text("My account").await?;

@@ -31,6 +31,31 @@ pub fn FieldError(id: String, problem: Option<Problem>) -> impl IntoView {
     }
 }
 
+/// A field's frame: the label (with "optional"), the control, the hint and
+/// the error beside it.
+#[component]
+fn Labelled(
+    id: String,
+    label: &'static str,
+    optional: bool,
+    hint: Option<&'static str>,
+    problem: Option<Problem>,
+    children: Children,
+) -> impl IntoView {
+    let t = use_text();
+    view! {
+        <div class="field" class:has-error=problem.is_some()>
+            <label for=id.clone()>
+                {label}
+                {optional.then(|| view! { <span class="optional">" (" {t.optional} ")"</span> })}
+            </label>
+            {children()}
+            {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
+            <FieldError id problem/>
+        </div>
+    }
+}
+
 fn invalid(problem: Option<Problem>) -> &'static str {
     if problem.is_some() {
         "true"
@@ -57,16 +82,11 @@ pub fn TextField(
     #[prop(optional, into)]
     id: Option<String>,
 ) -> impl IntoView {
-    let t = use_text();
     let id = id.unwrap_or_else(|| field_id(name));
     let problem = form.and_then(|f| f.problem(name));
     let value = form.and_then(|f| f.value(name)).or(value);
     view! {
-        <div class="field" class:has-error=problem.is_some()>
-            <label for=id.clone()>
-                {label}
-                {optional.then(|| view! { <span class="optional">" (" {t.optional} ")"</span> })}
-            </label>
+        <Labelled id=id.clone() label optional hint problem>
             <input
                 id=id.clone()
                 name=name
@@ -76,9 +96,7 @@ pub fn TextField(
                 aria-invalid=invalid(problem)
                 aria-describedby=described_by(&id, hint.is_some())
             />
-            {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
-            <FieldError id=id.clone() problem/>
-        </div>
+        </Labelled>
     }
 }
 
@@ -189,7 +207,6 @@ pub fn TextArea(
     #[prop(optional, into)]
     id: Option<String>,
 ) -> impl IntoView {
-    let t = use_text();
     let id = id.unwrap_or_else(|| field_id(name));
     let problem = form.and_then(|f| f.problem(name));
     let value = form
@@ -197,11 +214,7 @@ pub fn TextArea(
         .or(value)
         .unwrap_or_default();
     view! {
-        <div class="field" class:has-error=problem.is_some()>
-            <label for=id.clone()>
-                {label}
-                {optional.then(|| view! { <span class="optional">" (" {t.optional} ")"</span> })}
-            </label>
+        <Labelled id=id.clone() label optional hint problem>
             <textarea
                 id=id.clone()
                 name=name
@@ -211,8 +224,6 @@ pub fn TextArea(
                 aria-invalid=invalid(problem)
                 aria-describedby=described_by(&id, hint.is_some())
             >{value}</textarea>
-            {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
-            <FieldError id=id.clone() problem/>
-        </div>
+        </Labelled>
     }
 }

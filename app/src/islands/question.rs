@@ -198,8 +198,35 @@ fn FieldProblem(id: String, problem: Option<Problem>) -> impl IntoView {
     }
 }
 
-/// A multi-line field with its label, hint and error; `id` is unique on the
-/// page (each question has its own edit form).
+/// A field's frame inside the editor: label, control, hint, error.
+#[component]
+fn Framed(
+    id: String,
+    label: String,
+    hint: Option<Signal<String>>,
+    problem: Option<Problem>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="field" class:has-error=problem.is_some()>
+            <label for=id.clone()>{label}</label>
+            {children()}
+            {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{move || hint.get()}</p> })}
+            <FieldProblem id=format!("{id}-error") problem/>
+        </div>
+    }
+}
+
+fn described_by(id: &str, hint: bool) -> String {
+    if hint {
+        format!("{id}-error {id}-hint")
+    } else {
+        format!("{id}-error")
+    }
+}
+
+/// A multi-line field; `id` is unique on the page (each question has its
+/// own edit form).
 #[component]
 fn Area(
     id: String,
@@ -211,14 +238,9 @@ fn Area(
     #[prop(into)] value: String,
     problem: Option<Problem>,
 ) -> impl IntoView {
-    let described = if hint.is_some() {
-        format!("{id}-error {id}-hint")
-    } else {
-        format!("{id}-error")
-    };
+    let described = described_by(&id, hint.is_some());
     view! {
-        <div class="field" class:has-error=problem.is_some()>
-            <label for=id.clone()>{label}</label>
+        <Framed id=id.clone() label hint problem>
             <textarea
                 id=id.clone()
                 name=name
@@ -227,9 +249,7 @@ fn Area(
                 aria-invalid=if problem.is_some() { "true" } else { "false" }
                 aria-describedby=described
             >{value}</textarea>
-            {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{move || hint.get()}</p> })}
-            <FieldProblem id=format!("{id}-error") problem/>
-        </div>
+        </Framed>
     }
 }
 
@@ -243,14 +263,9 @@ fn Line(
     #[prop(into)] value: String,
     problem: Option<Problem>,
 ) -> impl IntoView {
-    let described = if hint.is_some() {
-        format!("{id}-error {id}-hint")
-    } else {
-        format!("{id}-error")
-    };
+    let described = described_by(&id, hint.is_some());
     view! {
-        <div class="field" class:has-error=problem.is_some()>
-            <label for=id.clone()>{label}</label>
+        <Framed id=id.clone() label hint=hint.map(Signal::stored) problem>
             <input
                 id=id.clone()
                 name=name
@@ -259,8 +274,6 @@ fn Line(
                 aria-invalid=if problem.is_some() { "true" } else { "false" }
                 aria-describedby=described
             />
-            {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
-            <FieldProblem id=format!("{id}-error") problem/>
-        </div>
+        </Framed>
     }
 }
