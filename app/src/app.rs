@@ -122,8 +122,8 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Layout(children: Children) -> impl IntoView {
     let t = use_text();
-    // Blocking: whatever way the page streams, the navigation is in its
-    // first chunk, so it is whole without JavaScript.
+    // Blocking: pages render whole (SsrMode::Async), and so does the 404
+    // page, which leptos_axum streams: the navigation is in its first chunk.
     let user: UserResource = Resource::new_blocking(|| (), |_| current_user());
     provide_context(user);
 

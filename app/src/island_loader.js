@@ -17,9 +17,15 @@ if (islands.length > 0) {
 			if (hydrateIsland) {
 				const onChildren = childrenCallbacks[childrenCallbacks.length - 1];
 				if (onChildren) onChildren();
-				await hydrateIsland(node);
+				try {
+					await hydrateIsland(node);
+				} catch (error) {
+					// One island that cannot load (a lost chunk) leaves the
+					// others working; the page still works as plain forms.
+					console.error(`The island ${node.dataset.component} did not start:`, error);
+				}
 			} else {
-				console.warn(`No wasm function for the island ${node.dataset.component}.`);
+				console.error(`No wasm function for the island ${node.dataset.component}.`);
 			}
 		} else if (tag === "leptos-children") {
 			childrenCallbacks.push(node.$$on_hydrate);

@@ -11,6 +11,7 @@
 pub mod api;
 pub mod domain;
 pub mod error;
+pub mod html;
 pub mod i18n;
 pub mod islands;
 

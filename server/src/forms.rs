@@ -7,10 +7,13 @@
 //! - success: `303 See Other` back to the page (or wherever the function
 //!   redirected), with the form's key in a one-minute cookie so the page can
 //!   say it is done — reloading never posts twice;
+//! - success of a form that shows its answer (an import's report): the page
+//!   rendered in answer to the post, with the answer;
 //! - refusal: the page itself, rendered in answer to the post with the
 //!   error and what was typed, under the error's status (422, 409, …);
 //! - no session: to the sign-in page, and back here afterwards.
 
+use app::domain::redirect;
 use app::error::AppError;
 use app::ssr::forms::{
     is_secret, is_valid_key, next_after, Posted, FLASH_COOKIE, FN_FIELD, KEY_FIELD, NEXT_FIELD,
@@ -31,6 +34,17 @@ const MAX_FORM_BYTES: usize = 256 * 1024;
 const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
 /// A function's answer carried to the page in the flash cookie.
 const MAX_FLASH_ANSWER_BYTES: usize = 1024;
+
+/// What the form asked to be done with the function's answer.
+#[derive(Clone, Copy, PartialEq)]
+enum Show {
+    /// Back to the page, which only hears that the form worked.
+    Nothing,
+    /// Back to the page with the (small) answer in the flash cookie.
+    Flash,
+    /// The page rendered in answer to the post, with the answer.
+    Page,
+}
 
 pub async fn page_forms(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if request.method() == Method::GET {
@@ -57,28 +71,40 @@ pub async fn page_forms(State(state): State<AppState>, request: Request, next: N
             .run(Request::from_parts(parts, Body::from(bytes)))
             .await;
     };
-    if !fn_path.starts_with(app::ssr::context::SERVER_FN_PREFIX) {
+    // Only a server function, never another route under /api/.
+    if !is_server_function(&fn_path) {
         return StatusCode::BAD_REQUEST.into_response();
     }
+    // The page is where the browser goes back to: a path on this site only
+    // (a post to `//evil.example/` must not send it there).
+    let raw_page = parts
+        .uri
+        .path_and_query()
+        .map(|pq| pq.as_str())
+        .unwrap_or("/");
+    let Some(page) = redirect::local_path(raw_page).map(str::to_owned) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
     let key = field(KEY_FIELD)
         .filter(|k| is_valid_key(k))
         .unwrap_or("form")
         .to_owned();
-    let show_output = field(SHOW_FIELD) == Some("output");
+    let show = match field(SHOW_FIELD) {
+        Some("output") => Show::Page,
+        Some("flash") => Show::Flash,
+        _ => Show::Nothing,
+    };
     let next_template = field(NEXT_FIELD).map(str::to_owned);
-    let page = parts
-        .uri
-        .path_and_query()
-        .map(|pq| pq.as_str().to_owned())
-        .unwrap_or_else(|| "/".into());
 
     // Call the function as the app does, with everything that says who is
     // asking (cookies, address, request id) carried over.
-    let mut call = Request::builder()
+    let Ok(mut call) = Request::builder()
         .method(Method::POST)
         .uri(&fn_path)
         .body(Body::from(bytes.clone()))
-        .expect("a valid request");
+    else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
     *call.headers_mut() = parts.headers.clone();
     call.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -99,76 +125,74 @@ pub async fn page_forms(State(state): State<AppState>, request: Request, next: N
         .collect();
     let status = answer.status();
     let location = answer.headers().get(header::LOCATION).cloned();
-    let body = axum::body::to_bytes(answer.into_body(), MAX_ANSWER_BYTES)
-        .await
-        .unwrap_or_default();
+    let body = axum::body::to_bytes(answer.into_body(), MAX_ANSWER_BYTES).await;
 
-    // What the page says after the redirect: the form's key, and the
-    // function's answer when it is small (a count, an id).
-    let mut flash = key.clone();
-    let mut response = if status.is_success() || status.is_redirection() {
-        if body.len() <= MAX_FLASH_ANSWER_BYTES {
-            flash.push('.');
-            flash.push_str(&URL_SAFE_NO_PAD.encode(&body));
-        }
-        match location {
-            Some(location) => see_other(location),
-            None if show_output => {
-                let output = String::from_utf8_lossy(&body).into_owned();
-                render(
-                    &parts,
-                    Posted {
+    let outcome = match body {
+        Ok(body) if status.is_success() || status.is_redirection() => Ok(body),
+        Ok(body) => Err(serde_json::from_slice::<AppError>(&body)
+            .unwrap_or_else(|_| unreadable(&parts, &fn_path, status))),
+        Err(_) => Err(unreadable(&parts, &fn_path, status)),
+    };
+    let mut response = match outcome {
+        Ok(body) => {
+            let answer = String::from_utf8_lossy(&body).into_owned();
+            let mut response = match (location, show) {
+                (Some(location), _) => see_other(location),
+                (None, Show::Page) => {
+                    let posted = Posted {
                         key: key.clone(),
-                        outcome: Ok(Some(output)),
+                        outcome: Ok(Some(answer.clone())),
                         values: typed(&fields),
-                    },
-                    next,
-                    StatusCode::OK,
-                )
-                .await
-            }
-            None => {
-                let answer = String::from_utf8_lossy(&body);
-                let target = next_template
-                    .as_deref()
-                    .and_then(|template| next_after(template, &answer))
-                    .unwrap_or(page);
-                match HeaderValue::from_str(&target) {
-                    Ok(target) => see_other(target),
-                    Err(_) => Redirect::to("/").into_response(),
+                    };
+                    render(&parts, posted, next, StatusCode::OK).await
+                }
+                (None, _) => {
+                    let target = next_template
+                        .as_deref()
+                        .and_then(|template| next_after(template, &answer))
+                        .unwrap_or(page);
+                    match HeaderValue::from_str(&target) {
+                        Ok(target) => see_other(target),
+                        Err(_) => Redirect::to("/").into_response(),
+                    }
+                }
+            };
+            // After a redirect the page hears that the form worked, and
+            // what it answered when the form asks and it is small.
+            if response.status() == StatusCode::SEE_OTHER {
+                let mut flash = key.clone();
+                if show == Show::Flash && body.len() <= MAX_FLASH_ANSWER_BYTES {
+                    flash.push('.');
+                    flash.push_str(&URL_SAFE_NO_PAD.encode(&body));
+                }
+                let secure = if state.settings.secure_cookies {
+                    "; Secure"
+                } else {
+                    ""
+                };
+                if let Ok(value) = HeaderValue::from_str(&format!(
+                    "{FLASH_COOKIE}={flash}; Path=/; Max-Age=60; HttpOnly; SameSite=Lax{secure}"
+                )) {
+                    response.headers_mut().append(header::SET_COOKIE, value);
                 }
             }
+            response
         }
-    } else {
-        let error = serde_json::from_slice::<AppError>(&body).unwrap_or_else(|_| {
-            let request_id = parts
-                .headers
-                .get(app::ssr::context::REQUEST_ID_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("-")
-                .to_owned();
-            tracing::error!(%request_id, %fn_path, %status, "form post: unreadable answer");
-            AppError::Internal { request_id }
-        });
-        if error == AppError::Unauthorized {
+        Err(AppError::Unauthorized) => {
             let back = format!("/login?next={}", encode(&page));
             Redirect::to(&back).into_response()
-        } else {
+        }
+        Err(error) => {
             let retry_after = match &error {
                 AppError::Throttled { retry_after_secs } => Some(*retry_after_secs),
                 _ => None,
             };
-            let mut page = render(
-                &parts,
-                Posted {
-                    key: key.clone(),
-                    outcome: Err(error),
-                    values: typed(&fields),
-                },
-                next,
-                status,
-            )
-            .await;
+            let posted = Posted {
+                key: key.clone(),
+                outcome: Err(error),
+                values: typed(&fields),
+            };
+            let mut page = render(&parts, posted, next, status).await;
             if let Some(secs) = retry_after {
                 if let Ok(value) = HeaderValue::from_str(&secs.to_string()) {
                     page.headers_mut().insert(header::RETRY_AFTER, value);
@@ -177,24 +201,29 @@ pub async fn page_forms(State(state): State<AppState>, request: Request, next: N
             page
         }
     };
-    let redirected = response.status() == StatusCode::SEE_OTHER;
-    let headers = response.headers_mut();
     for cookie in cookies {
-        headers.append(header::SET_COOKIE, cookie);
-    }
-    if redirected {
-        let secure = if state.settings.secure_cookies {
-            "; Secure"
-        } else {
-            ""
-        };
-        if let Ok(value) = HeaderValue::from_str(&format!(
-            "{FLASH_COOKIE}={flash}; Path=/; Max-Age=60; HttpOnly; SameSite=Lax{secure}"
-        )) {
-            headers.append(header::SET_COOKIE, value);
-        }
+        response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
+}
+
+/// One of the server functions the app registers (exactly, not by prefix).
+fn is_server_function(path: &str) -> bool {
+    server_fn::axum::server_fn_paths()
+        .any(|(registered, method)| registered == path && method == Method::POST)
+}
+
+/// The function answered with something that is not an `AppError`: logged
+/// with the request id, shown only as that id.
+fn unreadable(parts: &axum::http::request::Parts, fn_path: &str, status: StatusCode) -> AppError {
+    let request_id = parts
+        .headers
+        .get(app::ssr::context::REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned();
+    tracing::error!(%request_id, %fn_path, %status, "form post: unreadable answer");
+    AppError::Internal { request_id }
 }
 
 /// A form post from a page: POST, form-encoded, not addressed to a server
@@ -234,11 +263,9 @@ async fn render(
     next: Next,
     status: StatusCode,
 ) -> Response {
-    let mut request = Request::builder()
-        .method(Method::GET)
-        .uri(parts.uri.clone())
-        .body(Body::empty())
-        .expect("a valid request");
+    let mut request = Request::new(Body::empty());
+    *request.method_mut() = Method::GET;
+    *request.uri_mut() = parts.uri.clone();
     *request.headers_mut() = parts.headers.clone();
     request.headers_mut().remove(header::CONTENT_TYPE);
     request.headers_mut().remove(header::CONTENT_LENGTH);

@@ -721,7 +721,7 @@ async fn a_plain_form_post_with_bad_input_answers_with_the_form_its_messages_and
             &[
                 ("name", "张伟"),
                 ("email", "bad"),
-                ("password", "short secret"),
+                ("password", "Xq7z"),
                 ("organisation", "天津化工厂"),
                 ("province", "tianjin"),
                 ("industry", "chemicals"),
@@ -738,11 +738,11 @@ async fn a_plain_form_post_with_bad_input_answers_with_the_form_its_messages_and
         html.contains("Enter an email address like name@example.com."),
         "{html}"
     );
-    assert!(html.contains("Use at least 8 characters.") || html.contains("common"));
+    assert!(html.contains("Use at least 8 characters."));
     assert!(html.contains(r#"value="张伟""#), "the name typed stays");
     assert!(html.contains(r#"value="bad""#), "the email typed stays");
     assert!(html.contains("天津化工厂"));
-    assert!(!html.contains("short secret"), "a password is never echoed");
+    assert!(!html.contains("Xq7z"), "a password is never echoed");
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(&app.state.db.reader)
         .await

@@ -605,3 +605,27 @@ async fn an_exported_bank_imports_into_another_course_unchanged() {
         assert_eq!(questions(&app, &admin, code).await, original, "{format}");
     }
 }
+
+#[tokio::test]
+async fn a_question_cannot_end_its_edit_field_and_become_markup() {
+    let app = spawn_app().await;
+    let (teacher, _) = course_with_teacher(&app, "XSS").await;
+    let attack = "</textarea><script>alert('bank')</script>";
+    saved(&app, &teacher, "XSS", &Draft::new("essay", attack, "")).await;
+    let html = teacher
+        .get(app.url("/teach/courses/XSS/questions"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("&lt;/textarea>&lt;script>alert('bank')&lt;/script>"),
+        "the edit field holds the text as typed"
+    );
+    assert!(
+        !html.contains("<script>alert('bank')"),
+        "no script element comes of it"
+    );
+}

@@ -213,3 +213,82 @@ async fn an_instructor_grades_and_writes_a_question_without_javascript() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn staff_forms_work_without_javascript() {
+    journey_without_javascript("no_js_staff", |page| async move {
+        // An administrator creates an instructor's account.
+        sign_in(&page, "admin@academy.test").await?;
+        page.open("/admin/users").await?;
+        page.fill("Full name", "陈志远").await?;
+        page.fill("Email", "chen.zhiyuan@academy.test").await?;
+        page.select("Role", "Instructor").await?;
+        page.fill("Password", "three simultaneities").await?;
+        page.click_button("Create account").await?;
+        page.wait_for_text("Account created.").await?;
+        page.wait_for_text("chen.zhiyuan@academy.test").await?;
+        page.click_button("Sign out").await?;
+        page.wait_for_path("/").await?;
+
+        // The instructor approves an application, releases the entrance
+        // assessment's results and overrides a result with a reason.
+        let class = id(
+            &page,
+            "SELECT e.class_id FROM enrolments e
+             JOIN class_instructors ci ON ci.class_id = e.class_id
+             JOIN users u ON u.id = ci.instructor_id
+             WHERE e.state = 'pending' AND u.email = 'instructor@academy.test'
+             ORDER BY e.id LIMIT 1",
+        )
+        .await?;
+        sign_in(&page, "instructor@academy.test").await?;
+        page.open(&format!("/teach/classes/{class}")).await?;
+        let pending =
+            "//article[contains(@class,'roster-entry')][.//button[normalize-space(.)='Approve']]";
+        let name = page
+            .client
+            .find(Locator::XPath(&format!("{pending}//h3")))
+            .await?
+            .text()
+            .await?;
+        page.click_button_in(&name, "Approve").await?;
+        page.wait_for_card_text(&name, "Enrolled").await?;
+
+        let exam = id(
+            &page,
+            "SELECT id FROM exams WHERE title_en = 'Entrance assessment'",
+        )
+        .await?;
+        page.open(&format!("/teach/exams/{exam}")).await?;
+        page.click_button("Release results").await?;
+        page.wait_for_text("Results released").await?;
+
+        let exam_class = id(
+            &page,
+            &format!("SELECT class_id FROM exams WHERE id = {exam}"),
+        )
+        .await?;
+        page.open(&format!("/teach/classes/{exam_class}/gradebook"))
+            .await?;
+        page.client
+            .find(Locator::XPath(
+                "//select[@name='trainee_id']/option[position()=2]",
+            ))
+            .await?
+            .click()
+            .await?;
+        page.select("Exam", "Entrance assessment").await?;
+        page.fill("Result (%)", "75").await?;
+        page.click_button("Set the result").await?;
+        page.wait_for_error_beside("Reason").await?;
+        assert_eq!(page.value_of("Result (%)").await?, "75", "kept");
+        page.fill("Reason", "Marked by hand after a re-read of the paper.")
+            .await?;
+        page.click_button("Set the result").await?;
+        page.wait_for_text("Saved.").await?;
+        page.wait_for_text("Marked by hand after a re-read of the paper.")
+            .await?;
+        Ok(())
+    })
+    .await;
+}

@@ -94,6 +94,10 @@ async fn a_form_sent_after_the_session_ended_goes_to_sign_in_and_back() {
         response.headers().get(LOCATION).unwrap(),
         "/login?next=%2Fadmin%2Fusers"
     );
+    assert!(
+        cookie(&response, "academy_flash").is_none(),
+        "a refused form is not said to have worked"
+    );
 }
 
 #[tokio::test]
@@ -133,9 +137,22 @@ async fn a_post_must_name_a_server_function() {
         .await
         .unwrap();
     assert_eq!(outside.status(), StatusCode::BAD_REQUEST);
-    // An unknown function under /api/ is the router's 400, shown as a page error.
-    let unknown = app
-        .post_form(&client, "/login", "no/such/function", "x", &[])
-        .await;
-    assert!(unknown.status().is_client_error(), "{}", unknown.status());
+    // Nor any route under /api/ that is not a server function.
+    for endpoint in ["no/such/function", "v1/certificates/CPA-1999-00001"] {
+        let unknown = app.post_form(&client, "/login", endpoint, "x", &[]).await;
+        assert_eq!(unknown.status(), StatusCode::BAD_REQUEST, "{endpoint}");
+    }
+    // The page a form goes back to is on this site, whatever the post's path.
+    let offsite = client
+        .post(app.url("//evil.example/"))
+        .header(ACCEPT, "text/html")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body("__fn=%2Fapi%2Fcatalogue%2Fcentres&__form=x")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        offsite.headers().get(LOCATION).is_none(),
+        "never sent off the site"
+    );
 }

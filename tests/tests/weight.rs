@@ -89,9 +89,24 @@ async fn every_wasm_file_the_server_serves_is_at_most_200_kb_gzip() {
     }
 }
 
+/// `CertificationDecision_123` (an island's hydration function) as the
+/// split manifest names its loader: `certification_decision_loader_…`.
+fn loader_prefix(component: &str) -> String {
+    let name = component.split('_').next().unwrap_or_default();
+    let mut snake = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            snake.push('_');
+        }
+        snake.push(c.to_ascii_lowercase());
+    }
+    format!("{snake}_loader_")
+}
+
 /// What a page makes the browser load of wasm and JavaScript, gzip -9:
 /// its inline scripts, any `<script src>`, and, where the page has an
-/// island, the loader's JavaScript and wasm.
+/// island, what the loader fetches: the JavaScript glue, the main wasm and
+/// each island's own files from the split manifest.
 fn page_weight(html: &str) -> (usize, Vec<String>) {
     let pkg = site_root().join("pkg");
     let mut parts = Vec::new();
@@ -113,17 +128,50 @@ fn page_weight(html: &str) -> (usize, Vec<String>) {
         }
         rest = &after[close + "</script>".len()..];
     }
+    // Leptos's own HydrationScripts would preload the wasm on every page.
     assert!(
         !html.contains("rel=\"modulepreload\"") && !html.contains("as=\"fetch\""),
         "a page preloads code whether or not it needs it"
     );
-    if html.contains("<leptos-island") {
-        for file in ["academy.js", "academy.wasm"] {
-            total += gzip9_file(&pkg.join(file));
+    let islands: Vec<&str> = html
+        .split("<leptos-island")
+        .skip(1)
+        .filter_map(|tag| tag.split("data-component=\"").nth(1)?.split('"').next())
+        .collect();
+    if !islands.is_empty() {
+        let mut files = vec!["academy.js".to_owned(), "academy.wasm".to_owned()];
+        let manifest: std::collections::BTreeMap<String, Vec<String>> = serde_json::from_str(
+            &std::fs::read_to_string(pkg.join("__wasm_split_manifest.json")).unwrap_or_default(),
+        )
+        .unwrap_or_default();
+        if !manifest.is_empty() {
+            files.push("__wasm_split.______________________.js".to_owned());
+        }
+        for island in islands {
+            let prefix = loader_prefix(island);
+            for (loader, chunks) in &manifest {
+                if loader.starts_with(&prefix) {
+                    files.extend(chunks.iter().map(|chunk| format!("{chunk}.wasm")));
+                }
+            }
+        }
+        files.sort();
+        files.dedup();
+        for file in files {
+            total += gzip9_file(&pkg.join(&file));
             parts.push(format!("/pkg/{file}"));
         }
     }
     (total, parts)
+}
+
+#[test]
+fn an_island_is_named_in_the_manifest_by_its_snake_case_loader() {
+    assert_eq!(
+        loader_prefix("CertificationDecision_8006497346869179468"),
+        "certification_decision_loader_"
+    );
+    assert_eq!(loader_prefix("ExamSitting_1"), "exam_sitting_loader_");
 }
 
 #[tokio::test]
@@ -234,5 +282,80 @@ async fn a_reused_connection_serves_the_stylesheet_as_fast_as_fresh_ones() {
         reused <= fresh * 3 + Duration::from_millis(250),
         "{REQUESTS} requests for {path} ({size} bytes) took {reused:?} on one kept-alive \
          connection but {fresh:?} on fresh connections: responses on a reused connection stall"
+    );
+}
+
+#[tokio::test]
+async fn an_exam_page_loads_the_runners_files_and_only_those() {
+    let server = Server::start().await;
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let db = app::ssr::db::Db::connect(&server.database().to_string_lossy(), 1)
+        .await
+        .expect("database");
+    let exam: i64 = sqlx::query_scalar("SELECT id FROM exams WHERE title_en = 'Lecture quiz'")
+        .fetch_one(&db.reader)
+        .await
+        .expect("the demo's lecture quiz");
+    let post = |page: String, form: Vec<(&'static str, String)>| {
+        let client = client.clone();
+        let base = server.base.clone();
+        async move {
+            client
+                .post(format!("{base}{page}"))
+                .header("accept", "text/html")
+                .header("sec-fetch-site", "same-origin")
+                .form(&form)
+                .send()
+                .await
+                .expect("post")
+        }
+    };
+    let signed_in = post(
+        "/login".into(),
+        vec![
+            ("__fn", "/api/auth/login".into()),
+            ("__form", "login".into()),
+            ("email", "trainee@academy.test".into()),
+            ("password", server::demo::DEMO_PASSWORD.into()),
+        ],
+    )
+    .await;
+    assert_eq!(signed_in.status(), 303, "signed in");
+    let started = post(
+        format!("/exams/{exam}"),
+        vec![
+            ("__fn", "/api/exams/start".into()),
+            ("__form", "start".into()),
+            ("exam_id", exam.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(started.status(), 303, "the attempt started");
+    let html = client
+        .get(format!("{}/exams/{exam}", server.base))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    let (bytes, parts) = page_weight(&html);
+    println!(
+        "/exams/{exam}: {bytes} bytes gzip -9 ({})",
+        parts.join(", ")
+    );
+    assert!(
+        parts
+            .iter()
+            .any(|p| p.contains("split_exam_sitting_loader")),
+        "the runner's own file: {parts:?}"
+    );
+    assert!(
+        !parts.iter().any(|p| p.contains("certification_decision")),
+        "no other island's file: {parts:?}"
     );
 }

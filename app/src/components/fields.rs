@@ -223,7 +223,7 @@ pub fn TextArea(
                 class:mono=mono
                 aria-invalid=invalid(problem)
                 aria-describedby=described_by(&id, hint.is_some())
-            >{value}</textarea>
+            >{crate::html::textarea_text(&value)}</textarea>
         </Labelled>
     }
 }

@@ -145,13 +145,15 @@ impl FormState {
         })
     }
 
-    /// What an island needs to render this form with its last outcome.
-    pub fn post_back(self, anchor: Option<&str>) -> crate::islands::PostBack {
+    /// What an island needs to render this form with its last outcome;
+    /// `show` as for [`Form`]'s (`""`, `"flash"` or `"output"`).
+    pub fn post_back(self, anchor: Option<&str>, show: &str) -> crate::islands::PostBack {
         let action = self.action(anchor);
         self.0.with_value(|s| crate::islands::PostBack {
             action,
             call: s.fn_path.to_owned(),
             key: s.key.clone(),
+            show: show.to_owned(),
             error: s.error.clone(),
             values: s.values.clone(),
             done: s.done,
@@ -179,14 +181,23 @@ pub fn Form(
     /// Render the function's answer on the page instead of redirecting.
     #[prop(optional)]
     show_output: bool,
+    /// Bring the function's (small) answer over the redirect, for
+    /// [`FormState::output`].
+    #[prop(optional)]
+    keep_answer: bool,
     children: Children,
 ) -> impl IntoView {
     let (fn_path, key) = form.0.with_value(|s| (s.fn_path, s.key.clone()));
+    let show = if show_output {
+        Some("output")
+    } else {
+        keep_answer.then_some("flash")
+    };
     view! {
         <form method="post" action=form.action(anchor.as_deref()) class=class novalidate>
             <input type="hidden" name=FN_FIELD value=fn_path/>
             <input type="hidden" name=KEY_FIELD value=key/>
-            {show_output.then(|| view! { <input type="hidden" name=SHOW_FIELD value="output"/> })}
+            {show.map(|show| view! { <input type="hidden" name=SHOW_FIELD value=show/> })}
             {children()}
         </form>
     }

@@ -517,7 +517,6 @@ impl Lang {
     }
 }
 
-/// The page's language, provided once by the `App`.
 /// The page's language. On the server the app provides it; an island in
 /// the browser sees no server context and reads what the server rendered.
 pub fn use_lang() -> Lang {

@@ -391,7 +391,7 @@ fn QuestionCard(
         .into_any(),
         QuestionKind::Essay => view! {
             <textarea class="essay" name=name.clone() rows="8" aria-labelledby=heading_id.clone()
-                on:input=move |ev| save(event_target_value(&ev))>{question.response.clone()}</textarea>
+                on:input=move |ev| save(event_target_value(&ev))>{crate::html::textarea_text(&question.response)}</textarea>
         }
         .into_any(),
     };

@@ -15,6 +15,8 @@ pub struct PostBack {
     /// The server function the form calls without JavaScript.
     pub call: String,
     pub key: String,
+    /// What the page needs of the answer (`ssr::forms::SHOW_FIELD`).
+    pub show: String,
     /// Why the last plain post was refused.
     pub error: Option<AppError>,
     /// What was typed into that post (never secrets).
@@ -38,6 +40,7 @@ pub fn PostBackFields(post_back: PostBack) -> impl IntoView {
     view! {
         <input type="hidden" name="__fn" value=post_back.call/>
         <input type="hidden" name="__form" value=post_back.key/>
+        {(!post_back.show.is_empty()).then(|| view! { <input type="hidden" name="__show" value=post_back.show/> })}
     }
 }
 

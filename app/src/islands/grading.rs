@@ -122,7 +122,7 @@ pub fn GradeCard(
                     <textarea id=feedback_id.clone() name="feedback" rows="3"
                         prop:value=feedback
                         on:input=move |ev| feedback.set(event_target_value(&ev))
-                        aria-describedby=format!("{feedback_id}-error")>{feedback.get_untracked()}</textarea>
+                        aria-describedby=format!("{feedback_id}-error")>{crate::html::textarea_text(&feedback.get_untracked())}</textarea>
                     <FieldErrorText id=format!("{feedback_id}-error") problem=Signal::derive(problem("feedback"))/>
                 </div>
                 {move || form_message(error.get(), done.get(), word(|t| &t.saved))}

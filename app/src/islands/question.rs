@@ -152,8 +152,17 @@ pub fn QuestionEditor(
         }
         .into_any(),
     };
-    // Options only matter for choices (and before a kind is chosen).
-    let show_options = move || kind.get().is_none_or(QuestionKind::has_options);
+    // Options only matter for choices (and before a kind is chosen). A
+    // question that is not one is never asked for options (the server
+    // ignores them), so until the island is live — and without JavaScript,
+    // where the kind can change with no one to show the field again — the
+    // field stays in sight; an edit form of a fixed kind leaves it out.
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
+    let fixed_without_options = fixed_kind.is_some_and(|k| !k.has_options());
+    let show_options = move || {
+        !fixed_without_options && (!live.get() || kind.get().is_none_or(QuestionKind::has_options))
+    };
     let options_id = id("options");
     view! {
         <form method="post" action=post_back.action.clone() class="stack question-form" novalidate>
@@ -164,8 +173,7 @@ pub fn QuestionEditor(
             {kind_field}
             <Area id=id("prompt_zh") name="prompt_zh" label=word(|t| &t.prompt_zh) value=draft.prompt_zh.clone() problem=problem("prompt_zh")/>
             <Area id=id("prompt_en") name="prompt_en" label=word(|t| &t.prompt_en) value=draft.prompt_en.clone() problem=problem("prompt_en")/>
-            // Disabled as well as hidden: a disabled field is not posted.
-            <fieldset class="plain" hidden=move || !show_options() disabled=move || !show_options()>
+            <fieldset class="plain" hidden=move || !show_options()>
                 <Area id=options_id name="options" label=word(|t| &t.options) rows=4 mono=true
                     hint=Signal::stored(word(|t| &t.options_hint)) value=draft.options.clone() problem=problem("options")/>
             </fieldset>
@@ -248,7 +256,7 @@ fn Area(
                 class:mono=mono
                 aria-invalid=if problem.is_some() { "true" } else { "false" }
                 aria-describedby=described
-            >{value}</textarea>
+            >{crate::html::textarea_text(&value)}</textarea>
         </Framed>
     }
 }

@@ -327,7 +327,9 @@ fn Decision(page: DecisionPage) -> impl IntoView {
     // The outcome of a plain post (JavaScript off) comes back rendered.
     let form = use_form::<IssueCertificates>("issue");
     let issued = form.output::<Vec<IssuedCertificate>>().unwrap_or_default();
-    let post_back = form.post_back(Some("candidates-title"));
+    // Without JavaScript the page answers the post itself, with what was
+    // issued (however many: too much for the redirect's cookie).
+    let post_back = form.post_back(Some("candidates-title"), "output");
     let chosen = page.types.iter().find(|k| k.id == type_id).cloned();
     let type_options = page.types.clone();
     view! {

@@ -3,6 +3,7 @@
 
 use crate::api::import::{import_classes, ImportOutcome, ImportTrainees};
 use crate::components::{use_form, Form, FormMessage};
+use crate::html::textarea_text;
 use crate::i18n::{use_lang, use_text, Text};
 use crate::pages::errors::ErrorPage;
 use leptos::prelude::*;
@@ -40,7 +41,7 @@ pub fn ImportPage() -> impl IntoView {
                             <div class="field">
                                 <label for="import-csv">{t.import_csv}</label>
                                 <textarea id="import-csv" name="csv" rows="10" class="mono" spellcheck="false"
-                                    placeholder="name,email,organisation,province,industry">{form.value("csv")}</textarea>
+                                    placeholder="name,email,organisation,province,industry">{textarea_text(&form.value("csv").unwrap_or_default())}</textarea>
                             </div>
                             <div class="field">
                                 <label for="import-class">{t.import_class}</label>

@@ -10,6 +10,7 @@ use crate::components::{use_form, FieldError, Form, FormMessage, Pager};
 use crate::domain::bank::kind_label;
 use crate::domain::exam::{letter, AnswerKey, Question, QuestionDraft, QuestionKind};
 use crate::error::Problem;
+use crate::html::textarea_text;
 use crate::i18n::{use_lang, use_text, Lang, Text};
 use crate::islands::{EditorText, QuestionEditor};
 use crate::pages::errors::ErrorPage;
@@ -123,7 +124,8 @@ fn QuestionForm(
     let anchor = question_id
         .map(|id| format!("question-{id}"))
         .unwrap_or_else(|| "add-question".into());
-    let post_back = form.post_back(Some(&anchor));
+    // An edit's answer says how many attempts were regraded.
+    let post_back = form.post_back(Some(&anchor), "flash");
     let draft = if post_back.error.is_some() {
         let typed = |field: &str| post_back.value(field).unwrap_or_default();
         QuestionDraft {
@@ -374,7 +376,7 @@ fn ImportCard(course_code: String) -> impl IntoView {
                 <div class="field">
                     <label for="bank-import-text">{t.bank_import_text}</label>
                     <textarea id="bank-import-text" name="text" rows="10" class="mono" spellcheck="false"
-                        placeholder="kind,prompt_zh,prompt_en,options,answer,points,tags,explanation_zh,explanation_en">{form.value("text")}</textarea>
+                        placeholder="kind,prompt_zh,prompt_en,options,answer,points,tags,explanation_zh,explanation_en">{textarea_text(&form.value("text").unwrap_or_default())}</textarea>
                 </div>
                 <FormMessage form/>
                 <div class="actions">

@@ -7,6 +7,7 @@ use crate::app::UserResource;
 use crate::components::{use_form, FieldError, Form, FormMessage};
 use crate::domain::enrolment::{Approval, EnrolmentState};
 use crate::domain::Role;
+use crate::html::textarea_text;
 use crate::i18n::{use_lang, use_text};
 use crate::pages::errors::ErrorPage;
 use leptos::prelude::*;
@@ -135,7 +136,7 @@ fn ClassCard(class: ClassInfo, code: String) -> impl IntoView {
                                 {t.enrol_note} <span class="optional">" (" {t.optional} ")"</span>
                             </label>
                             <textarea id=note_id.clone() name="note" rows="2" maxlength=NOTE_MAX_CHARS
-                                aria-describedby=format!("{note_id}-error")>{enrol.value("note")}</textarea>
+                                aria-describedby=format!("{note_id}-error")>{textarea_text(&enrol.value("note").unwrap_or_default())}</textarea>
                             <FieldError id=note_id.clone() problem=enrol.problem("note")/>
                         </div>
                         <FormMessage form=enrol/>

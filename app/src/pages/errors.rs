@@ -8,16 +8,13 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
-/// Sets the response status while the page is rendered on the server.
+/// Sets the response status of the page being rendered.
 fn set_status(code: u16) {
-    #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         if let Ok(status) = http::StatusCode::from_u16(code) {
             response.set_status(status);
         }
     }
-    #[cfg(not(feature = "ssr"))]
-    let _ = code;
 }
 
 #[component]

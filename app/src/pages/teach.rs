@@ -9,6 +9,7 @@ use crate::api::teaching::{
 use crate::components::{use_form, FieldError, Form, FormMessage};
 use crate::domain::enrolment::EnrolmentState;
 use crate::domain::{Industry, Province};
+use crate::html::textarea_text;
 use crate::i18n::{use_lang, use_text};
 use crate::pages::errors::ErrorPage;
 use crate::pages::teach_exams::ClassTabs;
@@ -212,7 +213,7 @@ fn RosterCard(entry: RosterEntry) -> impl IntoView {
                             <div class="field" class:has-error=reject.problem("reason").is_some()>
                                 <label for=reason_id.clone()>{t.reject_reason}</label>
                                 <textarea id=reason_id.clone() name="reason" rows="2" maxlength=REASON_MAX_CHARS
-                                    aria-describedby=format!("{reason_id}-error")>{reject.value("reason")}</textarea>
+                                    aria-describedby=format!("{reason_id}-error")>{textarea_text(&reject.value("reason").unwrap_or_default())}</textarea>
                                 <FieldError id=reason_id.clone() problem=reject.problem("reason")/>
                             </div>
                             <button type="submit" class="small danger">{t.reject}</button>

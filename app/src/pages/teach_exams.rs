@@ -14,6 +14,7 @@ use crate::components::{
 };
 use crate::domain::catalogue::format_china_time;
 use crate::domain::exam::QuestionKind;
+use crate::html::textarea_text;
 use crate::i18n::{use_lang, use_text};
 use crate::islands::{GradeCard, GradeText};
 use crate::pages::errors::ErrorPage;
@@ -151,7 +152,7 @@ fn NewExamForm(class_id: i64, bank: Vec<BankChoice>, now: i64, open: bool) -> im
         all
     };
     view! {
-        <details class="card" open=open || refused id="new-exam">
+        <details class="card" open=open || refused || form.done() id="new-exam">
             <summary><h2 class="inline">{t.exam_new}</h2></summary>
             <FormMessage form done=t.saved/>
             <Form form anchor="new-exam".to_owned() class="stack">
@@ -201,11 +202,10 @@ fn NewExamForm(class_id: i64, bank: Vec<BankChoice>, now: i64, open: bool) -> im
                 </fieldset>
                 <div class="field" class:has-error=form.problem("draws").is_some()>
                     <label for="field-draws">{t.exam_draws}</label>
-                    <textarea id="field-draws" name="draws" rows="3" class="mono" aria-describedby="field-draws-hint field-draws-error">{form.value("draws")}</textarea>
+                    <textarea id="field-draws" name="draws" rows="3" class="mono" aria-describedby="field-draws-hint field-draws-error">{textarea_text(&form.value("draws").unwrap_or_default())}</textarea>
                     <p class="hint" id="field-draws-hint">{t.exam_draws_hint} " " {tags.join(", ")}</p>
                     <FieldError id="field-draws".to_owned() problem=form.problem("draws")/>
                 </div>
-                <FormMessage form/>
                 <div class="actions">
                     <button type="submit">{t.exam_create}</button>
                 </div>
@@ -435,7 +435,7 @@ fn GradingView(queue: GradingQueue, anonymous: bool) -> impl IntoView {
                                     .unwrap_or_else(|| format!("{} {}", t.grading_candidate, i + 1));
                                 let response = describe_response(lang, q.kind, &[], &[], &item.response);
                                 let key = format!("grade-{}-{}", item.attempt_id, item.question_id);
-                                let post_back = use_form::<GradeAnswer>(key.clone()).post_back(Some(&key));
+                                let post_back = use_form::<GradeAnswer>(key.clone()).post_back(Some(&key), "");
                                 view! { <GradeCard item who response max=q.points post_back text=GradeText::new(lang)/> }
                             }).collect_view()}
                         </div>

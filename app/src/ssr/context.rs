@@ -135,8 +135,9 @@ pub fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
         .ok()
 }
 
-/// A plain HTML form post (JavaScript off) rather than a call from the app.
-/// Such a post must get a redirect back, never a bare error status.
+/// A plain HTML form posted straight to a server function's address (the
+/// app's own forms post to their page instead: server/src/forms.rs), which
+/// leptos_axum answers with a redirect back, never a bare error status.
 fn is_form_post(parts: &Parts) -> bool {
     parts
         .headers
@@ -147,9 +148,9 @@ fn is_form_post(parts: &Parts) -> bool {
 
 /// The last step of every server function: an error gets its HTTP status
 /// (so a refused call is a real 401/403/422 to any client) unless the
-/// request is a plain form post, which leptos_axum answers with a redirect,
-/// or the function was called while rendering a page, whose own status the
-/// page decides.
+/// request is a plain form posted straight to the function, which
+/// leptos_axum answers with a redirect, or the function was called while
+/// rendering a page, whose own status the page decides.
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(error) = &result {
         let direct_call = parts()

@@ -15,9 +15,11 @@ use crate::error::AppError;
 pub const FN_FIELD: &str = "__fn";
 /// The hidden field naming the form on its page (one key per form).
 pub const KEY_FIELD: &str = "__form";
-/// The hidden field asking to render the function's answer on the page
-/// (for a check that reports, such as an import's dry run) instead of
-/// redirecting back.
+/// The hidden field saying what the page needs of the function's answer:
+/// `output` renders the page in answer to the post, with the answer (a
+/// check that reports, such as an import's dry run); `flash` carries a
+/// small answer over the redirect (a count). Otherwise the page only hears
+/// that the form worked — an answer may hold what must not sit in a cookie.
 pub const SHOW_FIELD: &str = "__show";
 /// The hidden field naming where to go after success instead of back to the
 /// page: a local path in which `{}` stands for the function's answer (a
@@ -47,14 +49,10 @@ pub fn is_secret(field: &str) -> bool {
 /// function's JSON answer: only a local path, and only when the answer is
 /// a string to put in it.
 pub fn next_after(template: &str, answer: &str) -> Option<String> {
-    let local =
-        template.starts_with('/') && !template.starts_with("//") && !template.contains('\\');
-    if !local {
-        return None;
-    }
     let value: String = serde_json::from_str(answer).ok()?;
     let encoded: String = form_urlencoded::byte_serialize(value.as_bytes()).collect();
-    Some(template.replacen("{}", &encoded, 1))
+    let target = template.replacen("{}", &encoded, 1);
+    crate::domain::redirect::local_path(&target).map(str::to_owned)
 }
 
 /// A form key as the flash cookie may carry it: letters, digits, `-`, `_`.
@@ -89,6 +87,7 @@ mod tests {
         );
         assert_eq!(next_after(template, "null"), None);
         assert_eq!(next_after("//evil.example/{}", "\"x\""), None);
+        assert_eq!(next_after("/\t/evil.example/{}", "\"x\""), None);
         assert_eq!(next_after("https://evil.example/{}", "\"x\""), None);
         assert_eq!(
             next_after("/x?q={}", "\"a&b\"").as_deref(),
