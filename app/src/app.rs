@@ -17,6 +17,15 @@ use leptos_router::{path, SsrMode};
 /// The document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
+    // The page's policy allows its own inline scripts by the nonce Leptos
+    // gives this response (and nothing else inline).
+    if let (Some(nonce), Some(response)) =
+        (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    {
+        if let Ok(policy) = http::HeaderValue::from_str(&crate::ssr::policy::page_policy(&nonce)) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang=lang.tag()>

@@ -10,7 +10,7 @@ pub const ENV_HELP: &str = "\
 Environment variables (all optional):
   ACADEMY_ADDR             listen address                      [default: 127.0.0.1:3000]
   ACADEMY_DATABASE_URL     SQLite file or sqlite: URL          [default: data/academy.db]
-  ACADEMY_SECURE_COOKIES   send cookies only over HTTPS        [default: false]
+  ACADEMY_SECURE_COOKIES   send cookies only over HTTPS        [default: true if ACADEMY_PUBLIC_URL is https]
   ACADEMY_SESSION_DAYS     days a session lasts                [default: 14]
   ACADEMY_TRUST_PROXY      take client addresses from X-Forwarded-For [default: false]
   ACADEMY_DB_READERS       reader connections                  [default: 8]
@@ -90,13 +90,41 @@ fn site_root() -> PathBuf {
     }
 }
 
+/// The origin (`scheme://host[:port]`, no default port, lower case) of an
+/// address, as a browser writes it in `Origin`.
+pub fn origin_of(url: &str) -> Option<String> {
+    let uri: http::Uri = url.trim().parse().ok()?;
+    let scheme = uri.scheme_str()?.to_ascii_lowercase();
+    let host = uri.host()?.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "https" => 443,
+        "http" => 80,
+        _ => return None,
+    };
+    Some(match uri.port_u16() {
+        Some(port) if port != default_port => format!("{scheme}://{host}:{port}"),
+        _ => format!("{scheme}://{host}"),
+    })
+}
+
 impl Config {
+    /// The public address's origin, for the cross-site check.
+    pub fn public_origin(&self) -> String {
+        origin_of(&self.public_url).unwrap_or_else(|| format!("http://{}", self.addr))
+    }
+
     pub fn from_env() -> anyhow::Result<Self> {
         let addr = var("ACADEMY_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
         let cpus = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
         let database_url = var("ACADEMY_DATABASE_URL").unwrap_or_else(|| "data/academy.db".into());
+        let public_url = var("ACADEMY_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
+        // Served over HTTPS, cookies are Secure unless said otherwise.
+        let secure_cookies = match var("ACADEMY_SECURE_COOKIES") {
+            Some(_) => flag("ACADEMY_SECURE_COOKIES")?,
+            None => public_url.starts_with("https://"),
+        };
         Ok(Config {
             addr: addr.parse().with_context(|| {
                 format!("ACADEMY_ADDR={addr:?} is not an address like 127.0.0.1:3000")
@@ -104,9 +132,9 @@ impl Config {
             issuer_key: var("ACADEMY_ISSUER_KEY")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| key_beside(&database_url)),
-            public_url: var("ACADEMY_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}")),
+            public_url,
             database_url,
-            secure_cookies: flag("ACADEMY_SECURE_COOKIES")?,
+            secure_cookies,
             session_days: number("ACADEMY_SESSION_DAYS", 14)?,
             trust_proxy: flag("ACADEMY_TRUST_PROXY")?,
             db_readers: number("ACADEMY_DB_READERS", 8)?,

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod forms;
 pub mod public_api;
 pub mod routes;
+pub mod security;
 pub mod telemetry;
 
 pub use config::Config;

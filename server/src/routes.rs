@@ -56,6 +56,8 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         hasher: Hasher::new(config.hash_concurrency),
         settings: Arc::new(Settings {
             secure_cookies: config.secure_cookies,
+            public_origin: config.public_origin(),
+            https: config.public_url.starts_with("https://"),
             session_days: config.session_days,
             trust_proxy: config.trust_proxy,
         }),
@@ -117,6 +119,14 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::forms::page_forms,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::security::refuse_cross_site,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::security::security_headers,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())

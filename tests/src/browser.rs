@@ -401,6 +401,12 @@ impl Page {
         Ok(())
     }
 
+    /// What the pages wrote to the console as errors since the last look
+    /// (each journey also checks this when it ends).
+    pub async fn console_errors(&self) -> Result<Vec<String>> {
+        console_errors(&self.client).await
+    }
+
     /// Takes the browser off the network (every request fails) or back on.
     pub async fn set_offline(&self, offline: bool) -> Result {
         self.client.issue_cmd(NetworkConditions { offline }).await?;

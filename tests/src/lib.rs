@@ -5,7 +5,7 @@
 pub mod browser;
 
 use app::ssr::AppState;
-use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, ORIGIN as ORIGIN_HEADER};
 use reqwest::{redirect, Client, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use std::net::SocketAddr;
@@ -13,6 +13,10 @@ use std::path::{Path, PathBuf};
 
 /// The password of every account the harness creates.
 pub const PASSWORD: &str = "correct horse battery";
+
+/// The origin of the test server's public address (`Config::for_tests`):
+/// what a browser on our pages sends as `Origin` with a state change.
+pub const ORIGIN: &str = "http://127.0.0.1";
 
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -37,9 +41,25 @@ pub async fn spawn_app() -> TestApp {
     app
 }
 
+/// Starts the application with a fresh database and a configuration the
+/// test adjusts (an HTTPS public address, a proxy in front…).
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut server::Config)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let db_path = dir.path().join("academy.db");
+    let mut config = server::Config::for_tests(db_path.to_string_lossy().into_owned());
+    adjust(&mut config);
+    let mut app = spawn_app_with_config(&db_path, config).await;
+    app._dir = Some(dir);
+    app
+}
+
 /// Starts the application on an existing database file (e.g. to restart it).
 pub async fn spawn_app_on(db_path: &Path) -> TestApp {
     let config = server::Config::for_tests(db_path.to_string_lossy().into_owned());
+    spawn_app_with_config(db_path, config).await
+}
+
+async fn spawn_app_with_config(db_path: &Path, config: server::Config) -> TestApp {
     let state = server::build_state(&config)
         .await
         .expect("application state");
@@ -131,6 +151,7 @@ impl TestApp {
     pub async fn call(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> Response {
         client
             .post(self.url(&format!("/api/{endpoint}")))
+            .header(ORIGIN_HEADER, ORIGIN)
             .header(ACCEPT, "application/json")
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(encode_form(form))
@@ -155,6 +176,7 @@ impl TestApp {
         fields.extend_from_slice(form);
         client
             .post(self.url(page))
+            .header(ORIGIN_HEADER, ORIGIN)
             .header(ACCEPT, "text/html,application/xhtml+xml")
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(encode_form(&fields))

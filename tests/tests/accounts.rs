@@ -652,6 +652,7 @@ async fn the_language_switch_is_remembered_and_returns_to_the_page() {
     let client = app.client();
     let response = client
         .post(app.url("/lang"))
+        .header(reqwest::header::ORIGIN, academy_tests::ORIGIN)
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body("lang=zh-CN&next=%2Flogin%3Fnext%3D%2Fme")
         .send()
@@ -675,6 +676,7 @@ async fn the_language_switch_is_remembered_and_returns_to_the_page() {
 
     let offsite = client
         .post(app.url("/lang"))
+        .header(reqwest::header::ORIGIN, academy_tests::ORIGIN)
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body("lang=en&next=https%3A%2F%2Fevil.example%2F")
         .send()

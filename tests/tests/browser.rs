@@ -310,3 +310,29 @@ async fn every_page_reads_well_in_both_languages() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_content_security_policy_refuses_an_injected_script_and_the_console_says_so() {
+    journey("csp", |page| async move {
+        page.open_hydrated("/verify/CPA-1999-00001").await?;
+        assert!(page.console_errors().await?.is_empty(), "a clean page");
+        // What an injected <script> would be: inline, without the nonce.
+        page.client
+            .execute(
+                "const s = document.createElement('script');
+                 s.textContent = 'document.title = \"owned\"';
+                 document.body.appendChild(s);",
+                vec![],
+            )
+            .await?;
+        let title = page.client.title().await?;
+        assert_ne!(title, "owned", "the inline script did not run");
+        let errors = page.console_errors().await?;
+        assert!(
+            errors.iter().any(|e| e.contains("Content Security Policy")),
+            "the violation is reported (and would fail any journey): {errors:?}"
+        );
+        Ok(())
+    })
+    .await;
+}

@@ -120,6 +120,7 @@ async fn a_post_must_name_a_server_function() {
     // No function named: an ordinary post to a page, which takes none.
     let plain = client
         .post(app.url("/login"))
+        .header(reqwest::header::ORIGIN, academy_tests::ORIGIN)
         .header(ACCEPT, "text/html")
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body("email=a%40b.cn")
@@ -130,6 +131,7 @@ async fn a_post_must_name_a_server_function() {
     // A "function" outside /api/ is never called.
     let outside = client
         .post(app.url("/login"))
+        .header(reqwest::header::ORIGIN, academy_tests::ORIGIN)
         .header(ACCEPT, "text/html")
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body("__fn=%2Fadmin%2Fusers&__form=x")
@@ -145,6 +147,7 @@ async fn a_post_must_name_a_server_function() {
     // The page a form goes back to is on this site, whatever the post's path.
     let offsite = client
         .post(app.url("//evil.example/"))
+        .header(reqwest::header::ORIGIN, academy_tests::ORIGIN)
         .header(ACCEPT, "text/html")
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body("__fn=%2Fapi%2Fcatalogue%2Fcentres&__form=x")

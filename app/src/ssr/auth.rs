@@ -15,7 +15,21 @@ use leptos_axum::ResponseOptions;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+/// The session cookie over plain HTTP (development, tests).
 pub const SESSION_COOKIE: &str = "academy_session";
+/// The session cookie over HTTPS: the `__Host-` prefix makes browsers refuse
+/// it unless it is Secure, for this host only and the whole site, so a
+/// sibling subdomain cannot set or shadow it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-academy_session";
+
+/// The session cookie's name under these settings.
+pub fn session_cookie(settings: &super::Settings) -> &'static str {
+    if settings.secure_cookies {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 /// The session token's digest, which is all the database keeps.
 pub fn token_hash(token: &str) -> String {
@@ -31,25 +45,26 @@ pub fn new_token() -> String {
 }
 
 /// The session cookie's value in the current request, if any.
-fn session_token() -> Option<String> {
-    session_token_in(&context::parts()?.headers)
+fn session_token(state: &AppState) -> Option<String> {
+    session_token_in(state, &context::parts()?.headers)
 }
 
-fn session_token_in(headers: &http::HeaderMap) -> Option<String> {
+fn session_token_in(state: &AppState, headers: &http::HeaderMap) -> Option<String> {
+    let name = session_cookie(&state.settings);
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == SESSION_COOKIE)
+        .find(|c| c.name() == name)
         .map(|c| c.value().to_owned())
 }
 
 /// The signed-in user, or `None` for a visitor. A deactivated account's or an
 /// expired session's cookie counts as no session.
 pub async fn current_user(state: &AppState) -> Result<Option<SessionUser>, AppError> {
-    let Some(token) = session_token() else {
+    let Some(token) = session_token(state) else {
         return Ok(None);
     };
     Ok(sessions::user(&state.db.reader, &token_hash(&token), db::now()).await?)
@@ -61,7 +76,7 @@ pub async fn user_for_headers(
     state: &AppState,
     headers: &http::HeaderMap,
 ) -> Result<Option<SessionUser>, AppError> {
-    let Some(token) = session_token_in(headers) else {
+    let Some(token) = session_token_in(state, headers) else {
         return Ok(None);
     };
     Ok(sessions::user(&state.db.reader, &token_hash(&token), db::now()).await?)
@@ -155,7 +170,7 @@ pub async fn start_session(
         user_agent.as_deref(),
     )
     .await?;
-    let mut cookie = Cookie::new(SESSION_COOKIE, token);
+    let mut cookie = Cookie::new(session_cookie(&state.settings), token);
     cookie.set_max_age(cookie::time::Duration::seconds(ttl));
     set_cookie(state, cookie);
     Ok(())
@@ -163,11 +178,11 @@ pub async fn start_session(
 
 /// Deletes the current session (if any) and clears the cookie.
 pub async fn end_session(state: &AppState) -> Result<(), AppError> {
-    if let Some(token) = session_token() {
+    if let Some(token) = session_token(state) {
         let mut conn = state.db.writer.acquire().await?;
         sessions::delete(&mut conn, &token_hash(&token)).await?;
     }
-    let mut cookie = Cookie::new(SESSION_COOKIE, "");
+    let mut cookie = Cookie::new(session_cookie(&state.settings), "");
     cookie.set_max_age(cookie::time::Duration::ZERO);
     set_cookie(state, cookie);
     Ok(())

@@ -16,8 +16,14 @@ use std::sync::Arc;
 /// Deployment settings the request handlers need.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Send cookies with `Secure` (set when served over HTTPS).
+    /// Send cookies with `Secure` (set when served over HTTPS); the session
+    /// cookie is then `__Host-` prefixed.
     pub secure_cookies: bool,
+    /// The public address's origin (`https://academy.example.org`): the only
+    /// `Origin` a state-changing request may come from.
+    pub public_origin: String,
+    /// The public address is HTTPS: browsers are told to stay on it (HSTS).
+    pub https: bool,
     /// How long a session lasts without being used.
     pub session_days: i64,
     /// Take the caller's address from `X-Forwarded-For` (only behind a proxy you run).
@@ -28,6 +34,8 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             secure_cookies: false,
+            public_origin: "http://127.0.0.1:3000".into(),
+            https: false,
             session_days: 14,
             trust_proxy: false,
         }

@@ -7,6 +7,7 @@ pub mod credentials;
 pub mod db;
 pub mod forms;
 pub mod passwords;
+pub mod policy;
 pub mod qr;
 pub mod rate_limit;
 pub mod signing;
