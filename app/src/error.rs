@@ -139,6 +139,10 @@ pub enum AppError {
     Conflict(Problem),
     #[error("too many attempts, retry in {retry_after_secs} s")]
     Throttled { retry_after_secs: u64 },
+    /// The server cannot take this now (its hashing queue is full, its disk
+    /// is full or read-only): nothing was done; retry later.
+    #[error("unavailable, retry in {retry_after_secs} s")]
+    Unavailable { retry_after_secs: u64 },
     /// Something failed on the server; the details are in its log under this id.
     #[error("internal error (request {request_id})")]
     Internal { request_id: String },
@@ -156,6 +160,7 @@ impl AppError {
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::Throttled { .. } => 429,
+            AppError::Unavailable { .. } => 503,
             AppError::Internal { .. } => 500,
             AppError::Transport(_) => 400,
         }

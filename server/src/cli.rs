@@ -47,7 +47,23 @@ enum Command {
 pub async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     crate::telemetry::init();
-    let config = Config::from_env()?;
+    // A setting Academy cannot use: say which and why, exit 2, touch nothing.
+    let config = Config::from_env().unwrap_or_else(|error| refuse(&error));
+    let outcome = command(cli, config).await;
+    if let Err(error) = &outcome {
+        if let Some(config_error) = error.downcast_ref::<crate::config::ConfigError>() {
+            refuse(config_error);
+        }
+    }
+    outcome
+}
+
+fn refuse(error: &crate::config::ConfigError) -> ! {
+    eprintln!("academy: {error}");
+    std::process::exit(2)
+}
+
+async fn command(cli: Cli, config: Config) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve => crate::serve(config).await,
         Command::Migrate => {

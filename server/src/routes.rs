@@ -8,6 +8,7 @@ use app::domain::redirect;
 use app::i18n::{Lang, LANG_COOKIE};
 use app::ssr::db::{self, Db};
 use app::ssr::passwords::Hasher;
+use app::ssr::rate_limit::RateLimit;
 use app::ssr::{AppState, Settings};
 use axum::extract::{Form, State};
 use axum::http::{header, HeaderValue, Request, StatusCode};
@@ -23,6 +24,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// Forms are small; anything bigger is refused before it is read.
@@ -30,6 +32,14 @@ const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// Opens and migrates the database and gathers what every handler shares.
 pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
+    // The key first: a key file others may read stops the server before
+    // anything is created.
+    let key = app::ssr::signing::IssuerKey::load_or_create(&config.issuer_key).map_err(|e| {
+        crate::config::ConfigError {
+            variable: "ACADEMY_ISSUER_KEY".into(),
+            message: e.to_string(),
+        }
+    })?;
     let db = Db::connect(&config.database_url, config.db_readers)
         .await
         .with_context(|| format!("opening the database {}", config.database_url))?;
@@ -44,20 +54,22 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
     leptos_options.site_addr = config.addr;
     leptos_options.site_root = config.site_root.to_string_lossy().into_owned().into();
 
-    let key = app::ssr::signing::IssuerKey::load_or_create(&config.issuer_key)
-        .context("reading or creating the issuer key")?;
     let issuer = app::ssr::credentials::Issuer::new(key, &config.public_url, "Academy");
     Ok(AppState {
         leptos_options,
         issuer: Arc::new(issuer),
-        lookups: Default::default(),
+        lookups: RateLimit::per_minute(config.lookups_per_minute),
+        registrations: RateLimit::per_hour(config.registrations_per_hour),
+        password_links: RateLimit::per_hour(config.password_links_per_hour),
         progress: Default::default(),
         db,
-        hasher: Hasher::new(config.hash_concurrency),
+        hasher: Hasher::with_queue(config.hash_concurrency, config.hash_queue),
         settings: Arc::new(Settings {
             secure_cookies: config.secure_cookies,
             public_origin: config.public_origin(),
             https: config.public_url.starts_with("https://"),
+            request_timeout_secs: config.request_timeout_secs,
+            session_idle_minutes: config.session_idle_minutes,
             session_days: config.session_days,
             trust_proxy: config.trust_proxy,
         }),
@@ -129,6 +141,12 @@ pub fn router(state: AppState) -> Router {
             crate::security::security_headers,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // No request holds a connection and a database slot for ever: past
+        // the limit the caller gets 503 and may try again.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(state.settings.request_timeout_secs),
+        ))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(
@@ -544,8 +562,9 @@ async fn bank_json(
     }
 }
 
-/// Deletes expired sessions every hour, so the table does not grow forever.
-fn spawn_housekeeping(db: Db) {
+/// Deletes expired and idle sessions every hour, so the table does not
+/// grow forever.
+fn spawn_housekeeping(db: Db, idle_secs: i64) {
     let exams_db = db.clone();
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
@@ -553,7 +572,7 @@ fn spawn_housekeeping(db: Db) {
             every_hour.tick().await;
             let result = async {
                 let mut conn = db.writer.acquire().await?;
-                db::sessions::delete_expired(&mut conn, db::now()).await
+                db::sessions::delete_expired(&mut conn, db::now(), idle_secs).await
             }
             .await;
             if let Err(error) = result {
@@ -580,7 +599,7 @@ fn spawn_housekeeping(db: Db) {
 /// Binds, prints the address it listens on, and serves until Ctrl-C / SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = build_state(&config).await?;
-    spawn_housekeeping(state.db.clone());
+    spawn_housekeeping(state.db.clone(), config.session_idle_minutes * 60);
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

@@ -20,7 +20,7 @@ fn workspace() -> PathBuf {
 
 /// The release binary built by `cargo leptos build --release`.
 pub fn academy_binary() -> PathBuf {
-    std::env::var_os("ACADEMY_E2E_BIN")
+    std::env::var_os("E2E_ACADEMY_BINARY")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace().join("target/release/academy"))
 }

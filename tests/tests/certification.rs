@@ -1452,3 +1452,43 @@ async fn a_suspended_certificate_is_not_renewed_even_after_it_expires() {
         AppError::Conflict(Problem::CertificateChangeNotAllowed)
     );
 }
+
+/// Free text shown to the public is bounded, with a message beside the field.
+#[tokio::test]
+async fn a_change_reason_and_a_register_search_are_bounded() {
+    let app = spawn_app().await;
+    let class = completed_class(&app, "LONG", &["刘长"]).await;
+    let number = class.issue_all_today(&app).await.remove(0);
+    let essay = "理由".repeat(151);
+    let response = class
+        .change(&app, &number, "suspend", &[("reason", &essay)])
+        .await;
+    assert_eq!(
+        field_error(response, "reason").await,
+        Problem::TooLong { max: 300 }
+    );
+    assert_eq!(
+        verify(&app, &number).await.status,
+        "valid",
+        "nothing changed"
+    );
+    // One line as shown: line breaks in a reason fold into spaces.
+    class
+        .apply(&app, &number, "suspend", &[("reason", "审核\n报告")])
+        .await;
+    let shown = verify(&app, &number).await;
+    assert_eq!(shown.history.last().unwrap().reason, "审核 报告");
+
+    let long_query = "张".repeat(101);
+    let response = app
+        .call(
+            &app.client(),
+            "auditors",
+            &[("query", &long_query), ("page", "1")],
+        )
+        .await;
+    assert_eq!(
+        field_error(response, "q").await,
+        Problem::TooLong { max: 100 }
+    );
+}

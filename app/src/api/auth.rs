@@ -49,10 +49,18 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 
             let now = db::now();
             let ip = context::client_address(&state.settings);
-            let account_key = format!("account:{email}");
+            // Waits are kept per account *and* address: guesses from one
+            // address slow that address down, and never keep the account's
+            // owner, at their own address, out.
+            let pair_key = format!("login:{email}|{}", ip.as_deref().unwrap_or("-"));
             let address_key = ip.as_ref().map(|ip| format!("address:{ip}"));
+
+            // One write transaction decides whether this attempt may go on
+            // and counts it as a failure before the hash is checked, so
+            // parallel guesses cannot all pass the check at once.
+            let mut tx = state.db.begin_write().await?;
             let mut wait = {
-                let f = db::throttle::failures(&state.db.reader, &account_key, now).await?;
+                let f = db::throttle::failures(&mut tx, &pair_key, now).await?;
                 throttle::retry_after(
                     f.failures,
                     throttle::FREE_FAILURES_PER_ACCOUNT,
@@ -61,7 +69,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
                 )
             };
             if let Some(key) = &address_key {
-                let f = db::throttle::failures(&state.db.reader, key, now).await?;
+                let f = db::throttle::failures(&mut tx, key, now).await?;
                 wait = wait.max(throttle::retry_after(
                     f.failures,
                     throttle::FREE_FAILURES_PER_ADDRESS,
@@ -74,6 +82,11 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
                     retry_after_secs: wait as u64,
                 });
             }
+            db::throttle::record_failure(&mut tx, &pair_key, now).await?;
+            if let Some(key) = &address_key {
+                db::throttle::record_failure(&mut tx, key, now).await?;
+            }
+            tx.commit().await?;
 
             let credentials = users::credentials(&state.db.reader, email.as_str()).await?;
             let matches = state
@@ -82,24 +95,21 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
                     password,
                     credentials.as_ref().map(|c| c.password_hash.clone()),
                 )
-                .await
-                .map_err(AppError::internal)?;
+                .await?;
 
             let mut tx = state.db.begin_write().await?;
             let outcome = match credentials {
                 Some(account) if matches && account.active => {
-                    db::throttle::clear(&mut tx, &account_key).await?;
+                    // The right password: this attempt was no failure.
+                    db::throttle::clear(&mut tx, &pair_key).await?;
+                    if let Some(key) = &address_key {
+                        db::throttle::forgive_one(&mut tx, key).await?;
+                    }
                     auth::start_session(&state, &mut tx, account.id).await?;
                     Ok(account.id)
                 }
                 Some(account) if matches => Err((AppError::AccountDisabled, Some(account.id))),
-                other => {
-                    db::throttle::record_failure(&mut tx, &account_key, now).await?;
-                    if let Some(key) = &address_key {
-                        db::throttle::record_failure(&mut tx, key, now).await?;
-                    }
-                    Err((AppError::BadCredentials, other.map(|a| a.id)))
-                }
+                other => Err((AppError::BadCredentials, other.map(|a| a.id))),
             };
             let (action, actor_id) = match &outcome {
                 Ok(id) => ("login", Some(*id)),
@@ -149,6 +159,9 @@ pub async fn register(
         async move {
             let state = context::state()?;
             auth::allow_visitors();
+            // Each call costs a hash and says whether an address has an
+            // account: a few per address and hour.
+            crate::ssr::rate_limit::admit(&state, &state.registrations)?;
             let mut errors = FieldErrors::new();
             let name = errors.check("name", PersonName::parse(&name));
             let email = errors.check("email", Email::parse(&email));
@@ -174,11 +187,7 @@ pub async fn register(
             {
                 return Err(AppError::field("email", Problem::EmailTaken));
             }
-            let password_hash = state
-                .hasher
-                .hash(password.expose().to_owned())
-                .await
-                .map_err(AppError::internal)?;
+            let password_hash = state.hasher.hash(password.expose().to_owned()).await?;
 
             let now = db::now();
             let mut tx = state.db.begin_write().await?;
@@ -218,6 +227,39 @@ pub async fn register(
             auth::start_session(&state, &mut tx, user_id).await?;
             tx.commit().await?;
             leptos_axum::redirect("/me");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Ends every session of the signed-in user — on this device and every
+/// other — and goes to the sign-in page.
+#[server(endpoint = "auth/sign_out_everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    use crate::ssr::db::{self, audit};
+    use crate::ssr::{auth, context, respond};
+    respond(
+        async {
+            let state = context::state()?;
+            let user = auth::require_user(&state).await?;
+            let now = db::now();
+            let mut tx = state.db.begin_write().await?;
+            let ended = auth::end_all_sessions(&state, &mut tx, user.id).await?;
+            audit::record(
+                &mut tx,
+                audit::Event {
+                    actor_id: Some(user.id),
+                    action: "sign_out_everywhere",
+                    subject: format!("user:{}", user.id),
+                    detail: serde_json::json!({ "sessions": ended }),
+                    ip: context::client_address(&state.settings),
+                },
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            leptos_axum::redirect("/login");
             Ok(())
         }
         .await,

@@ -48,7 +48,7 @@ pub async fn verify_certificate(number: String) -> Result<Option<PublicCertifica
         async move {
             auth::allow_visitors();
             let state = context::state()?;
-            crate::ssr::rate_limit::admit(&state)?;
+            crate::ssr::rate_limit::admit(&state, &state.lookups)?;
             let Ok(number) = CertificateNumber::parse(&number) else {
                 return Ok(None);
             };
@@ -78,6 +78,9 @@ pub struct RegisterPage {
     pub per_page: i64,
 }
 
+/// The longest search the register takes (a name or a number is short).
+pub const REGISTER_QUERY_MAX_CHARS: usize = 100;
+
 /// The public register of certified auditors: holders of certificates in
 /// force today, found by name or number.
 #[server(endpoint = "auditors")]
@@ -88,7 +91,15 @@ pub async fn auditor_register(query: String, page: i64) -> Result<RegisterPage, 
         async move {
             auth::allow_visitors();
             let state = context::state()?;
-            crate::ssr::rate_limit::admit(&state)?;
+            crate::ssr::rate_limit::admit(&state, &state.lookups)?;
+            if query.chars().count() > REGISTER_QUERY_MAX_CHARS {
+                return Err(AppError::field(
+                    "q",
+                    crate::error::Problem::TooLong {
+                        max: REGISTER_QUERY_MAX_CHARS as u32,
+                    },
+                ));
+            }
             let per_page = 25;
             // Far beyond any real register; keeps the offset arithmetic safe.
             let page = page.clamp(1, 100_000);

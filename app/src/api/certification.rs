@@ -444,6 +444,9 @@ pub async fn load_admin_certificate(number: String) -> Result<AdminCertificate, 
     )
 }
 
+/// The longest reason for a certificate change (it is shown on /verify).
+pub const CHANGE_REASON_MAX_CHARS: usize = 300;
+
 /// Suspends, reinstates, revokes, renews or corrects a certificate, with a
 /// reason; returns the new record's number for a renewal or a correction.
 #[server(endpoint = "admin/change_certificate")]
@@ -469,9 +472,13 @@ pub async fn change_certificate(
             let number = CertificateNumber::parse(&number).map_err(|_| AppError::NotFound)?;
             let change = Change::parse(&change).ok_or(AppError::NotFound)?;
             let mut errors = FieldErrors::new();
-            if reason.trim().is_empty() {
-                errors.add("reason", Problem::Required);
-            }
+            // Shown publicly on /verify: one line, and not a novel.
+            let reason = errors
+                .check(
+                    "reason",
+                    bounded_text(&reason, CHANGE_REASON_MAX_CHARS, true),
+                )
+                .unwrap_or_default();
             let blank = |v: &Option<String>| {
                 v.as_deref()
                     .map(str::trim)

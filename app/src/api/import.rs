@@ -205,6 +205,8 @@ pub async fn set_password_with_token(token: String, password: String) -> Result<
         async move {
             let state = context::state()?;
             auth::allow_visitors();
+            // Guessing links, or hashing at will: a few per address and hour.
+            crate::ssr::rate_limit::admit(&state, &state.password_links)?;
             let token_hash = auth::token_hash(token.trim());
             // Check the password before using up the link.
             let user_id =
@@ -217,11 +219,7 @@ pub async fn set_password_with_token(token: String, password: String) -> Result<
                 .and_then(|u| Email::parse(&u.email).ok());
             let password = Password::parse(&password, email.as_ref())
                 .map_err(|p| AppError::field("password", p))?;
-            let hash = state
-                .hasher
-                .hash(password.expose().to_owned())
-                .await
-                .map_err(AppError::internal)?;
+            let hash = state.hasher.hash(password.expose().to_owned()).await?;
             let now = db::now();
             let mut tx = state.db.begin_write().await?;
             let Some(user_id) = password_tokens::consume(&mut tx, &token_hash, now).await? else {

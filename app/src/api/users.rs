@@ -131,11 +131,7 @@ pub async fn create_staff_account(
             {
                 return Err(AppError::field("email", Problem::EmailTaken));
             }
-            let password_hash = state
-                .hasher
-                .hash(password.expose().to_owned())
-                .await
-                .map_err(AppError::internal)?;
+            let password_hash = state.hasher.hash(password.expose().to_owned()).await?;
             let now = db::now();
             let mut tx = state.db.begin_write().await?;
             let inserted = users::insert(
@@ -240,11 +236,7 @@ pub async fn set_user_password(user_id: i64, password: String) -> Result<(), App
             let email = Email::parse(&target.email).ok();
             let password = Password::parse(&password, email.as_ref())
                 .map_err(|problem| AppError::field("password", problem))?;
-            let password_hash = state
-                .hasher
-                .hash(password.expose().to_owned())
-                .await
-                .map_err(AppError::internal)?;
+            let password_hash = state.hasher.hash(password.expose().to_owned()).await?;
             let now = db::now();
             let mut tx = state.db.begin_write().await?;
             users::set_password_hash(&mut tx, user_id, &password_hash, now).await?;

@@ -147,11 +147,11 @@ fn field_named(name: &str) -> Option<&'static str> {
         .map(|(field, _)| *field)
 }
 
-/// Undoes the export's formula defusing: a leading `'` before `=`, `+`, `-`
-/// or `@` was added by [`csv::field`], not typed.
+/// Undoes the export's formula defusing: a leading `'` before a formula
+/// character was added by [`csv::field`], not typed.
 fn undefuse(value: &str) -> String {
     match value.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.to_owned(),
+        Some(rest) if rest.starts_with(csv::FORMULA_STARTS) => rest.to_owned(),
         _ => value.to_owned(),
     }
 }

@@ -1,10 +1,14 @@
 //! Writing CSV that spreadsheet programs open correctly, Chinese included.
 
+/// The first characters that make a spreadsheet read a cell as a formula
+/// (OWASP's list: a tab or carriage return can hide one after it).
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
 /// One field, quoted when it holds a comma, quote or line break. A leading
-/// `=`, `+`, `-` or `@` is prefixed with `'` so a spreadsheet never runs a
-/// trainee's text as a formula.
+/// formula character ([`FORMULA_STARTS`]) is prefixed with `'` so a
+/// spreadsheet never runs a trainee's text as a formula.
 pub fn field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) {
+    let value = if value.starts_with(FORMULA_STARTS) {
         format!("'{value}")
     } else {
         value.to_owned()
@@ -43,6 +47,10 @@ mod tests {
             ("two\nlines", "\"two\nlines\""),
             ("=SUM(A1)", "'=SUM(A1)"),
             ("@cmd", "'@cmd"),
+            ("+86 10 1234", "'+86 10 1234"),
+            ("-1", "'-1"),
+            ("\t=cmd|' /C calc'!A0", "'\t=cmd|' /C calc'!A0"),
+            ("\r=1+1", "\"'\r=1+1\""),
             ("", ""),
         ] {
             assert_eq!(field(input), expected, "{input:?}");

@@ -57,6 +57,8 @@ pub static TEXT: Text = Text {
     me_title: "My account",
     me_role: "Role",
     me_member_since: "Member since",
+    me_sign_out_everywhere: "Sign out everywhere",
+    me_sign_out_everywhere_hint: "Ends every session of your account, on this device and on every other — use it after signing in on a computer that is not yours.",
     me_welcome: "Welcome",
     not_given: "—",
 
@@ -573,7 +575,10 @@ pub fn error(error: &AppError) -> String {
         AppError::NotFound => "Not found.".into(),
         AppError::Validation(_) => "Please correct the fields marked below.".into(),
         AppError::Throttled { retry_after_secs } => format!(
-            "Too many failed attempts. Please wait {retry_after_secs} seconds and try again."
+            "Too many attempts. Please wait {retry_after_secs} seconds and try again."
+        ),
+        AppError::Unavailable { retry_after_secs } => format!(
+            "The server is too busy to do this now; nothing was changed. Please try again in {retry_after_secs} seconds."
         ),
         AppError::Internal { request_id } => {
             format!("Something went wrong on the server (request id {request_id}).")

@@ -596,6 +596,8 @@ pub struct Text {
     pub me_title: &'static str,
     pub me_role: &'static str,
     pub me_member_since: &'static str,
+    pub me_sign_out_everywhere: &'static str,
+    pub me_sign_out_everywhere_hint: &'static str,
     pub me_welcome: &'static str,
     pub not_given: &'static str,
 

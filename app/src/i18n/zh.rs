@@ -57,6 +57,8 @@ pub static TEXT: Text = Text {
     me_title: "我的账户",
     me_role: "角色",
     me_member_since: "注册时间",
+    me_sign_out_everywhere: "在所有设备上退出",
+    me_sign_out_everywhere_hint: "结束本账户的全部会话（本设备及其他所有设备）。在不属于您的电脑上登录过后，请使用此功能。",
     me_welcome: "欢迎",
     not_given: "—",
 
@@ -573,7 +575,10 @@ pub fn error(error: &AppError) -> String {
         AppError::NotFound => "未找到。".into(),
         AppError::Validation(_) => "请更正下面标出的内容。".into(),
         AppError::Throttled { retry_after_secs } => {
-            format!("失败次数过多，请等待{retry_after_secs}秒后再试。")
+            format!("尝试次数过多，请等待{retry_after_secs}秒后再试。")
+        }
+        AppError::Unavailable { retry_after_secs } => {
+            format!("服务器暂时繁忙，未作任何更改，请在{retry_after_secs}秒后再试。")
         }
         AppError::Internal { request_id } => {
             format!("服务器出错（请求编号 {request_id}）。")

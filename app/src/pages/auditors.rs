@@ -1,8 +1,10 @@
 //! `/auditors`: the public register of certified auditors — holders of
 //! certificates in force today, found by name or number.
 
-use crate::api::certificates::auditor_register;
+use crate::api::certificates::{auditor_register, REGISTER_QUERY_MAX_CHARS};
+use crate::components::FieldError;
 use crate::components::Pager;
+use crate::error::{AppError, Problem};
 use crate::i18n::{use_lang, use_text};
 use crate::pages::courses::encode;
 use crate::pages::errors::ErrorPage;
@@ -26,6 +28,15 @@ pub fn AuditorsPage() -> impl IntoView {
         })
     });
     let results = Resource::new(move || search.get(), |(q, page)| auditor_register(q, page));
+    let too_long = search
+        .get_untracked()
+        .0
+        .chars()
+        .count()
+        .gt(&REGISTER_QUERY_MAX_CHARS)
+        .then_some(Problem::TooLong {
+            max: REGISTER_QUERY_MAX_CHARS as u32,
+        });
     view! {
         <Title text=t.auditors_title/>
         <h1>{t.auditors_title}</h1>
@@ -34,7 +45,9 @@ pub fn AuditorsPage() -> impl IntoView {
             <div class="field">
                 <label for="auditor-q">{t.auditors_search}</label>
                 <input id="auditor-q" name="q" type="search" autocomplete="off"
+                    maxlength=REGISTER_QUERY_MAX_CHARS aria-describedby="auditor-q-error"
                     placeholder=t.auditors_placeholder value=move || search.get().0/>
+                <FieldError id="auditor-q".to_owned() problem=too_long/>
             </div>
             <button type="submit">{t.auditors_submit}</button>
         </form>
@@ -80,6 +93,8 @@ pub fn AuditorsPage() -> impl IntoView {
                     }
                     .into_any()
                 }
+                // A search too long is said beside the field above.
+                Err(AppError::Validation(_)) => ().into_any(),
                 Err(error) => view! { <ErrorPage error/> }.into_any(),
             })}
         </Transition>

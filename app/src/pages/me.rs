@@ -1,5 +1,6 @@
 //! `/me`: the signed-in user's own page.
 
+use crate::api::auth::SignOutEverywhere;
 use crate::api::certificates::my_certificates;
 use crate::api::enrolment::{my_enrolments, MyEnrolment, Withdraw};
 use crate::api::exams::Standing;
@@ -77,7 +78,22 @@ fn ProfileView(profile: Profile) -> impl IntoView {
                 <dt>{t.me_member_since}</dt>
                 <dd>{lang.date(profile.created_at)}</dd>
             </dl>
+            <SignOutEverywhereForm/>
         </section>
+    }
+}
+
+/// Ends every session of the account, on every device.
+#[component]
+fn SignOutEverywhereForm() -> impl IntoView {
+    let t = use_text();
+    let form = use_form::<SignOutEverywhere>("sign-out-everywhere");
+    view! {
+        <Form form class="inline-form sessions">
+            <p class="hint">{t.me_sign_out_everywhere_hint}</p>
+            <button type="submit" class="secondary small">{t.me_sign_out_everywhere}</button>
+        </Form>
+        <FormMessage form/>
     }
 }
 

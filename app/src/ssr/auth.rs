@@ -67,7 +67,26 @@ pub async fn current_user(state: &AppState) -> Result<Option<SessionUser>, AppEr
     let Some(token) = session_token(state) else {
         return Ok(None);
     };
-    Ok(sessions::user(&state.db.reader, &token_hash(&token), db::now()).await?)
+    session_user(state, &token).await
+}
+
+/// How often a session's last use is written down: reading pages must not
+/// turn into a write each.
+const TOUCH_EVERY_SECS: i64 = 60;
+
+/// The user of a live, recently used session, which is now used again.
+async fn session_user(state: &AppState, token: &str) -> Result<Option<SessionUser>, AppError> {
+    let now = db::now();
+    let hash = token_hash(token);
+    let idle = state.settings.session_idle_minutes * 60;
+    let Some((user, last_seen)) = sessions::user(&state.db.reader, &hash, now, idle).await? else {
+        return Ok(None);
+    };
+    if now - last_seen >= TOUCH_EVERY_SECS {
+        let mut conn = state.db.writer.acquire().await?;
+        sessions::touch(&mut conn, &hash, now).await?;
+    }
+    Ok(Some(user))
 }
 
 /// The signed-in user of a request handled outside Leptos (plain axum routes
@@ -79,7 +98,7 @@ pub async fn user_for_headers(
     let Some(token) = session_token_in(state, headers) else {
         return Ok(None);
     };
-    Ok(sessions::user(&state.db.reader, &token_hash(&token), db::now()).await?)
+    session_user(state, &token).await
 }
 
 /// `user` may run `class_id`: an administrator, or one of its instructors.
@@ -144,12 +163,17 @@ fn set_cookie(state: &AppState, cookie: Cookie<'static>) {
 }
 
 /// Starts a new session for `user_id` inside `conn`'s transaction and sets its
-/// cookie. Always a fresh token, so a session id planted before login is useless.
+/// cookie. Always a fresh token, so a session id planted before login is
+/// useless, and the session the request came with (if any) is ended: a
+/// sign-in never leaves an old session behind.
 pub async fn start_session(
     state: &AppState,
     conn: &mut sqlx::SqliteConnection,
     user_id: i64,
 ) -> Result<(), AppError> {
+    if let Some(old) = session_token(state) {
+        sessions::delete(conn, &token_hash(&old)).await?;
+    }
     let token = new_token();
     let now = db::now();
     let ttl = state.settings.session_days * 24 * 3600;
@@ -174,6 +198,20 @@ pub async fn start_session(
     cookie.set_max_age(cookie::time::Duration::seconds(ttl));
     set_cookie(state, cookie);
     Ok(())
+}
+
+/// Ends every session of `user_id`, on every device, this one included, in
+/// `conn`'s transaction, and clears the cookie; returns how many there were.
+pub async fn end_all_sessions(
+    state: &AppState,
+    conn: &mut sqlx::SqliteConnection,
+    user_id: i64,
+) -> Result<u64, AppError> {
+    let ended = sessions::delete_for_user(conn, user_id).await?;
+    let mut cookie = Cookie::new(session_cookie(&state.settings), "");
+    cookie.set_max_age(cookie::time::Duration::ZERO);
+    set_cookie(state, cookie);
+    Ok(ended)
 }
 
 /// Deletes the current session (if any) and clears the cookie.

@@ -24,6 +24,10 @@ pub struct Settings {
     pub public_origin: String,
     /// The public address is HTTPS: browsers are told to stay on it (HSTS).
     pub https: bool,
+    /// How long a request may take before it is answered 503.
+    pub request_timeout_secs: u64,
+    /// A session unused this long has ended.
+    pub session_idle_minutes: i64,
     /// How long a session lasts without being used.
     pub session_days: i64,
     /// Take the caller's address from `X-Forwarded-For` (only behind a proxy you run).
@@ -36,6 +40,8 @@ impl Default for Settings {
             secure_cookies: false,
             public_origin: "http://127.0.0.1:3000".into(),
             https: false,
+            request_timeout_secs: 60,
+            session_idle_minutes: 480,
             session_days: 14,
             trust_proxy: false,
         }
@@ -54,6 +60,12 @@ pub struct AppState {
     pub issuer: Arc<crate::ssr::credentials::Issuer>,
     /// Public certificate lookups per address.
     pub lookups: crate::ssr::rate_limit::RateLimit,
+    /// Registrations per address.
+    #[from_ref(skip)]
+    pub registrations: crate::ssr::rate_limit::RateLimit,
+    /// Set-password links used per address.
+    #[from_ref(skip)]
+    pub password_links: crate::ssr::rate_limit::RateLimit,
     /// How far long-running bulk operations have got, for progress bars.
     pub progress: Progress,
 }
@@ -169,7 +181,9 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
                     StatusCode::from_u16(error.status_code())
                         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
                 );
-                if let AppError::Throttled { retry_after_secs } = error {
+                if let AppError::Throttled { retry_after_secs }
+                | AppError::Unavailable { retry_after_secs } = error
+                {
                     if let Ok(value) = retry_after_secs.to_string().parse() {
                         response.insert_header(header::RETRY_AFTER, value);
                     }

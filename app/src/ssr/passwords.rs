@@ -1,11 +1,14 @@
 //! Password hashing with argon2id, off the async runtime and bounded, so a
-//! burst of logins cannot starve the server of threads or memory.
+//! burst of logins cannot starve the server of threads or memory: a few
+//! hashes at a time, a short queue behind them, and beyond that a refusal
+//! (503) rather than a pile of waiting requests.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::rngs::OsRng;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 /// OWASP's argon2id minimum: 19 MiB, two passes, one lane.
 const MEMORY_KIB: u32 = 19_456;
@@ -18,11 +21,18 @@ fn argon2() -> Argon2<'static> {
 }
 
 /// Hashes and verifies on the blocking pool, at most `permits` at a time
-/// (each hash holds 19 MiB for a few tens of milliseconds).
+/// (each hash holds 19 MiB for a few tens of milliseconds), with at most
+/// `queue` more waiting.
 #[derive(Debug, Clone)]
 pub struct Hasher {
     permits: Arc<Semaphore>,
+    queue: usize,
+    waiting: Arc<AtomicUsize>,
+    verifications: Arc<AtomicU64>,
 }
+
+/// The queue a hasher gets unless told otherwise: a second or two of work.
+pub const DEFAULT_QUEUE: usize = 32;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HashError {
@@ -32,21 +42,57 @@ pub enum HashError {
     Join(#[from] tokio::task::JoinError),
     #[error("hasher closed")]
     Closed,
+    /// Every permit is taken and the queue is full: try again shortly.
+    #[error("too many passwords waiting to be hashed")]
+    Busy,
+}
+
+impl From<HashError> for crate::error::AppError {
+    fn from(error: HashError) -> Self {
+        match error {
+            HashError::Busy => crate::error::AppError::Unavailable {
+                retry_after_secs: 1,
+            },
+            other => crate::error::AppError::internal(other),
+        }
+    }
 }
 
 impl Hasher {
     pub fn new(concurrency: usize) -> Self {
+        Self::with_queue(concurrency, DEFAULT_QUEUE)
+    }
+
+    pub fn with_queue(concurrency: usize, queue: usize) -> Self {
         Self {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            queue,
+            waiting: Default::default(),
+            verifications: Default::default(),
         }
     }
 
+    /// Passwords checked so far (for tests and metrics).
+    pub fn verifications(&self) -> u64 {
+        self.verifications.load(Ordering::Relaxed)
+    }
+
+    /// A permit now, or after a place in the queue, or `Busy`.
+    async fn permit(&self) -> Result<SemaphorePermit<'_>, HashError> {
+        if let Ok(permit) = self.permits.try_acquire() {
+            return Ok(permit);
+        }
+        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.queue {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return Err(HashError::Busy);
+        }
+        let permit = self.permits.acquire().await;
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        permit.map_err(|_| HashError::Closed)
+    }
+
     pub async fn hash(&self, password: String) -> Result<String, HashError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| HashError::Closed)?;
+        let _permit = self.permit().await?;
         tokio::task::spawn_blocking(move || hash_blocking(&password)).await?
     }
 
@@ -58,11 +104,8 @@ impl Hasher {
         password: String,
         stored: Option<String>,
     ) -> Result<bool, HashError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| HashError::Closed)?;
+        let _permit = self.permit().await?;
+        self.verifications.fetch_add(1, Ordering::Relaxed);
         tokio::task::spawn_blocking(move || {
             let known = stored.is_some();
             let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
@@ -126,6 +169,32 @@ mod tests {
             .verify("anything".into(), Some("not a hash".into()))
             .await
             .unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_is_refused_at_once_rather_than_waited_for() {
+        let hasher = Hasher::with_queue(1, 2);
+        let burst: Vec<_> = (0..12)
+            .map(|_| {
+                let hasher = hasher.clone();
+                tokio::spawn(async move { hasher.verify("guess".into(), None).await })
+            })
+            .collect();
+        let mut busy = 0;
+        let mut done = 0;
+        for task in burst {
+            match task.await.unwrap() {
+                Ok(_) => done += 1,
+                Err(HashError::Busy) => busy += 1,
+                Err(other) => panic!("{other}"),
+            }
+        }
+        assert!(busy > 0, "some were refused");
+        assert!(
+            (1..=3).contains(&done),
+            "one working and two waiting at most: {done}"
+        );
+        assert_eq!(hasher.verifications(), done as u64);
     }
 
     #[tokio::test]

@@ -55,10 +55,12 @@ impl IssuerKey {
     }
 
     /// Reads the key from `path` (the 32-byte seed in base64), creating it
-    /// on first start with owner-only permissions.
+    /// on first start with owner-only permissions. A key file others may
+    /// read is refused: whoever reads it can sign certificates.
     pub fn load_or_create(path: &Path) -> Result<Self, SigningError> {
         let io = |e: std::io::Error| SigningError::KeyFile(format!("{}: {e}", path.display()));
         if path.exists() {
+            check_private(path)?;
             let text = std::fs::read_to_string(path).map_err(io)?;
             let bytes = STANDARD
                 .decode(text.trim())
@@ -143,6 +145,31 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
+}
+
+/// Refuses a key file that anyone but its owner may read or write.
+#[cfg(unix)]
+fn check_private(path: &Path) -> Result<(), SigningError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)
+        .map_err(|e| SigningError::KeyFile(format!("{}: {e}", path.display())))?
+        .permissions()
+        .mode();
+    if mode & 0o077 != 0 {
+        return Err(SigningError::KeyFile(format!(
+            "{} may be read by others (mode {:o}); whoever reads it can sign certificates. \
+             Make it the owner's alone: chmod 600 {}",
+            path.display(),
+            mode & 0o777,
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_private(_: &Path) -> Result<(), SigningError> {
+    Ok(())
 }
 
 pub fn public_multibase(key: &VerifyingKey) -> String {

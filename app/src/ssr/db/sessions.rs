@@ -14,8 +14,8 @@ pub async fn insert(
     user_agent: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip, user_agent)
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip, user_agent, last_seen_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?3)",
     )
     .bind(token_hash)
     .bind(user_id)
@@ -34,30 +34,53 @@ struct SessionUserRow {
     name: String,
     email: String,
     role: String,
+    last_seen_at: i64,
 }
 
-/// The active user a live session belongs to; `None` for an unknown or
-/// expired session, or a deactivated account.
+/// The active user a live session belongs to, and when the session was
+/// last used; `None` for an unknown, expired or idle session (unused for
+/// `idle_secs`), or a deactivated account.
 pub async fn user(
     pool: &SqlitePool,
     token_hash: &str,
     now: i64,
-) -> Result<Option<SessionUser>, sqlx::Error> {
+    idle_secs: i64,
+) -> Result<Option<(SessionUser, i64)>, sqlx::Error> {
     let row: Option<SessionUserRow> = sqlx::query_as(
-        "SELECT u.id, u.name, u.email, u.role
+        "SELECT u.id, u.name, u.email, u.role, s.last_seen_at
          FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1",
+         WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ? AND u.active = 1",
     )
     .bind(token_hash)
     .bind(now)
+    .bind(now - idle_secs)
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|row| SessionUser {
-        id: row.id,
-        name: row.name,
-        email: row.email,
-        role: Role::parse(&row.role).unwrap_or(Role::Trainee),
+    Ok(row.map(|row| {
+        (
+            SessionUser {
+                id: row.id,
+                name: row.name,
+                email: row.email,
+                role: Role::parse(&row.role).unwrap_or(Role::Trainee),
+            },
+            row.last_seen_at,
+        )
     }))
+}
+
+/// Marks a session used now.
+pub async fn touch(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+        .bind(now)
+        .bind(token_hash)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 pub async fn delete(conn: &mut SqliteConnection, token_hash: &str) -> Result<(), sqlx::Error> {
@@ -80,9 +103,15 @@ pub async fn delete_for_user(
         .map(|done| done.rows_affected())
 }
 
-pub async fn delete_expired(conn: &mut SqliteConnection, now: i64) -> Result<u64, sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
+/// Deletes sessions past their expiry or unused for `idle_secs`.
+pub async fn delete_expired(
+    conn: &mut SqliteConnection,
+    now: i64,
+    idle_secs: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?")
         .bind(now)
+        .bind(now - idle_secs)
         .execute(conn)
         .await
         .map(|done| done.rows_affected())

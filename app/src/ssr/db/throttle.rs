@@ -1,7 +1,7 @@
 //! SQL for counting failed logins (the rule is in `domain::throttle`).
 
 use crate::domain::throttle::WINDOW_SECS;
-use sqlx::{FromRow, SqliteConnection, SqlitePool};
+use sqlx::{FromRow, SqliteConnection};
 
 #[derive(Debug, FromRow)]
 pub struct Failures {
@@ -9,15 +9,20 @@ pub struct Failures {
     pub last_failed_at: i64,
 }
 
-/// Failures counted for `key` within the window ending `now`.
-pub async fn failures(pool: &SqlitePool, key: &str, now: i64) -> Result<Failures, sqlx::Error> {
+/// Failures counted for `key` within the window ending `now` (read inside
+/// the write transaction that may count one more).
+pub async fn failures(
+    conn: &mut SqliteConnection,
+    key: &str,
+    now: i64,
+) -> Result<Failures, sqlx::Error> {
     let row: Option<Failures> = sqlx::query_as(
         "SELECT failures, last_failed_at FROM login_failures
          WHERE key = ? AND last_failed_at > ?",
     )
     .bind(key)
     .bind(now - WINDOW_SECS)
-    .fetch_optional(pool)
+    .fetch_optional(conn)
     .await?;
     Ok(row.unwrap_or(Failures {
         failures: 0,
@@ -45,6 +50,16 @@ pub async fn record_failure(
     .execute(conn)
     .await
     .map(|_| ())
+}
+
+/// Takes back one failure counted for `key` (an attempt that turned out
+/// right), without starting its window again.
+pub async fn forgive_one(conn: &mut SqliteConnection, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE login_failures SET failures = MAX(failures - 1, 0) WHERE key = ?")
+        .bind(key)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 pub async fn clear(conn: &mut SqliteConnection, key: &str) -> Result<(), sqlx::Error> {
