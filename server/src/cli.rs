@@ -31,6 +31,20 @@ enum Command {
     },
     /// Load the demo world (demo accounts and data); does nothing if loaded.
     Demo,
+    /// Copy the database to FILE while the server runs (a consistent copy,
+    /// checked after writing).
+    Backup {
+        /// Where to write the copy (must not exist).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Put a backup in place of the database. The server must be stopped;
+    /// the file must pass SQLite's integrity check; the database it
+    /// replaces is kept beside it.
+    Restore {
+        /// The backup to restore.
+        file: std::path::PathBuf,
+    },
     /// Check a signed certificate credential (JSON) offline: the signature,
     /// that the issuer's key made it, and its validity dates. Exits 1 if
     /// any check fails.
@@ -72,6 +86,26 @@ async fn command(cli: Cli, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::CreateAdmin { email, name } => create_admin(&config, &email, &name).await,
+        Command::Backup { to } => {
+            let database = crate::config::database_file(&config.database_url);
+            let summary = crate::backup::backup(&database, &to).await?;
+            println!(
+                "backed up {} to {}: {summary}",
+                database.display(),
+                to.display()
+            );
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let database = crate::config::database_file(&config.database_url);
+            let summary = crate::backup::restore(&database, &file).await?;
+            println!(
+                "restored {} from {}: {summary}",
+                database.display(),
+                file.display()
+            );
+            Ok(())
+        }
         Command::Demo => {
             let db = open(&config).await?;
             let report = crate::demo::load(&db, &Hasher::new(config.hash_concurrency)).await?;

@@ -1,5 +1,6 @@
 //! The `academy` server: configuration, router, command line and demo world.
 
+pub mod backup;
 pub mod certificate_pdf;
 pub mod cli;
 pub mod config;

@@ -30,16 +30,21 @@ use tower_http::trace::TraceLayer;
 /// Forms are small; anything bigger is refused before it is read.
 const MAX_BODY_BYTES: usize = 256 * 1024;
 
-/// Opens and migrates the database and gathers what every handler shares.
-pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
-    // The key first: a key file others may read stops the server before
-    // anything is created.
-    let key = app::ssr::signing::IssuerKey::load_or_create(&config.issuer_key).map_err(|e| {
+/// The issuer key, loaded (or made on first start) before anything else:
+/// a key file others may read stops the server before anything is created.
+fn issuer_key(config: &Config) -> anyhow::Result<app::ssr::signing::IssuerKey> {
+    app::ssr::signing::IssuerKey::load_or_create(&config.issuer_key).map_err(|e| {
         crate::config::ConfigError {
             variable: "ACADEMY_ISSUER_KEY".into(),
             message: e.to_string(),
         }
-    })?;
+        .into()
+    })
+}
+
+/// Opens and migrates the database and gathers what every handler shares.
+pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
+    let key = issuer_key(config)?;
     let db = Db::connect(&config.database_url, config.db_readers)
         .await
         .with_context(|| format!("opening the database {}", config.database_url))?;
@@ -598,6 +603,9 @@ fn spawn_housekeeping(db: Db, idle_secs: i64) {
 
 /// Binds, prints the address it listens on, and serves until Ctrl-C / SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
+    issuer_key(&config)?;
+    // One server per database; a restore waits for it to stop.
+    let _lock = crate::backup::lock_database(&crate::config::database_file(&config.database_url))?;
     let state = build_state(&config).await?;
     spawn_housekeeping(state.db.clone(), config.session_idle_minutes * 60);
     let app = router(state);
