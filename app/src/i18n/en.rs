@@ -578,7 +578,7 @@ pub fn error(error: &AppError) -> String {
             "Too many attempts. Please wait {retry_after_secs} seconds and try again."
         ),
         AppError::Unavailable { retry_after_secs } => format!(
-            "The server is too busy to do this now; nothing was changed. Please try again in {retry_after_secs} seconds."
+            "The server cannot do this right now; nothing was changed. Please try again in {retry_after_secs} seconds."
         ),
         AppError::Internal { request_id } => {
             format!("Something went wrong on the server (request id {request_id}).")

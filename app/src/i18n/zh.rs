@@ -578,7 +578,7 @@ pub fn error(error: &AppError) -> String {
             format!("尝试次数过多，请等待{retry_after_secs}秒后再试。")
         }
         AppError::Unavailable { retry_after_secs } => {
-            format!("服务器暂时繁忙，未作任何更改，请在{retry_after_secs}秒后再试。")
+            format!("服务器暂时无法处理，未作任何更改，请在{retry_after_secs}秒后再试。")
         }
         AppError::Internal { request_id } => {
             format!("服务器出错（请求编号 {request_id}）。")

@@ -204,8 +204,40 @@ impl AppError {
     }
 }
 
+/// SQLite's primary result codes that mean the storage, not the request,
+/// is at fault: the disk is full, read-only, failing or gone.
+const STORAGE_CODES: [i32; 4] = [
+    13, // SQLITE_FULL
+    8,  // SQLITE_READONLY
+    10, // SQLITE_IOERR
+    14, // SQLITE_CANTOPEN
+];
+
+/// Whether `error` says the database's storage cannot take writes now.
+pub fn storage_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(e) => e
+            .code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| STORAGE_CODES.contains(&(code & 0xff))),
+        sqlx::Error::Io(_) => true,
+        _ => false,
+    }
+}
+
+/// How long a caller is asked to wait when the storage is unavailable.
+const STORAGE_RETRY_SECS: u64 = 30;
+
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
+        // A full or read-only disk is the operator's to fix, and nothing
+        // was written: a clear 503, not an internal error.
+        if storage_unavailable(&error) {
+            tracing::warn!(request_id = %request_id(), %error, "database storage unavailable");
+            return AppError::Unavailable {
+                retry_after_secs: STORAGE_RETRY_SECS,
+            };
+        }
         AppError::internal(format!("database: {error}"))
     }
 }

@@ -77,7 +77,19 @@ impl Db {
     /// A write transaction that takes the write lock at once, so it can never
     /// fail half-way with SQLITE_BUSY when another process also writes.
     pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
-        self.writer.begin_with("BEGIN IMMEDIATE").await
+        match self.writer.begin_with("BEGIN IMMEDIATE").await {
+            // A COMMIT that failed on a full disk leaves sqlx counting a
+            // transaction SQLite has already rolled back, and that
+            // connection can never begin again (sqlx-sqlite 0.8.6): put a
+            // fresh connection in its place, so writes resume without a
+            // restart once there is room.
+            Err(sqlx::Error::InvalidSavePointStatement) => {
+                let stuck = self.writer.acquire().await?;
+                let _ = sqlx::Connection::close(stuck.detach()).await;
+                self.writer.begin_with("BEGIN IMMEDIATE").await
+            }
+            other => other,
+        }
     }
 
     /// Whether the database answers (for `/healthz`).
