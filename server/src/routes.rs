@@ -13,7 +13,6 @@ use app::ssr::{AppState, Settings};
 use axum::extract::{Form, State};
 use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -93,27 +92,83 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// A route of our own beside the pages and server functions: its method
+/// and path travel with the handler, so the list below is at once what the
+/// router serves and what the authorisation matrix in the tests walks.
+pub struct PlainRoute {
+    pub method: axum::http::Method,
+    pub path: &'static str,
+    handler: axum::routing::MethodRouter<AppState>,
+}
+
+fn plain<H, T>(method: axum::http::Method, path: &'static str, handler: H) -> PlainRoute
+where
+    H: axum::handler::Handler<T, AppState>,
+    T: 'static,
+{
+    let filter = axum::routing::MethodFilter::try_from(method.clone())
+        .expect("a plain route uses a standard method");
+    PlainRoute {
+        method,
+        path,
+        handler: axum::routing::on(filter, handler),
+    }
+}
+
+/// Every route that is neither a page nor a server function.
+pub fn plain_routes() -> Vec<PlainRoute> {
+    use axum::http::Method;
+    vec![
+        plain(Method::GET, "/healthz", healthz),
+        plain(Method::POST, "/lang", switch_language),
+        plain(Method::GET, "/.well-known/did.json", did_document),
+        plain(
+            Method::GET,
+            "/api/v1/openapi.json",
+            crate::public_api::openapi,
+        ),
+        plain(
+            Method::GET,
+            "/api/v1/certificates/{number}",
+            crate::public_api::certificate,
+        ),
+        plain(
+            Method::GET,
+            "/api/v1/certificates/{number}/credential",
+            crate::public_api::credential,
+        ),
+        plain(Method::GET, "/certificates/{number}/pdf", certificate_pdf),
+        plain(Method::GET, "/teach/classes/{id}/roster.csv", roster_csv),
+        plain(
+            Method::GET,
+            "/teach/classes/{id}/gradebook.csv",
+            gradebook_csv,
+        ),
+        plain(Method::GET, "/teach/courses/{code}/questions.csv", bank_csv),
+        plain(
+            Method::GET,
+            "/teach/courses/{code}/questions.json",
+            bank_json,
+        ),
+    ]
+}
+
+/// The paths of the pages the router serves (GET, and POST for page forms).
+pub fn page_paths() -> Vec<String> {
+    route_list()
+        .iter()
+        .map(|listing| listing.path().to_owned())
+        .collect()
+}
+
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let request_id = header::HeaderName::from_static(app::ssr::context::REQUEST_ID_HEADER);
-    let routes = Router::new()
-        .route("/healthz", get(healthz))
-        .route("/lang", post(switch_language))
-        .route("/.well-known/did.json", get(did_document))
-        .route("/api/v1/openapi.json", get(crate::public_api::openapi))
-        .route(
-            "/api/v1/certificates/{number}",
-            get(crate::public_api::certificate),
-        )
-        .route(
-            "/api/v1/certificates/{number}/credential",
-            get(crate::public_api::credential),
-        )
-        .route("/certificates/{number}/pdf", get(certificate_pdf))
-        .route("/teach/classes/{id}/roster.csv", get(roster_csv))
-        .route("/teach/classes/{id}/gradebook.csv", get(gradebook_csv))
-        .route("/teach/courses/{code}/questions.csv", get(bank_csv))
-        .route("/teach/courses/{code}/questions.json", get(bank_json))
+    let routes = plain_routes()
+        .into_iter()
+        .fold(Router::new(), |router, route| {
+            router.route(route.path, route.handler)
+        })
         .leptos_routes_with_context(
             &state,
             routes,
@@ -252,7 +307,6 @@ async fn switch_language(
     response
 }
 
-/// The roster of a class as CSV, for the class's instructors and administrators.
 /// The issuer's DID document: the public key certificates are signed with.
 async fn did_document(State(state): State<AppState>) -> Response {
     (
@@ -441,6 +495,7 @@ async fn gradebook_csv(
     )
 }
 
+/// The roster of a class as CSV, for the class's instructors and administrators.
 async fn roster_csv(
     State(state): State<AppState>,
     axum::extract::Path(class_id): axum::extract::Path<i64>,
