@@ -147,15 +147,6 @@ fn field_named(name: &str) -> Option<&'static str> {
         .map(|(field, _)| *field)
 }
 
-/// Undoes the export's formula defusing: a leading `'` before a formula
-/// character was added by [`csv::field`], not typed.
-fn undefuse(value: &str) -> String {
-    match value.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(csv::FORMULA_STARTS) => rest.to_owned(),
-        _ => value.to_owned(),
-    }
-}
-
 /// Parses and checks a bank file. `Err` is a problem with the file as a
 /// whole (unreadable, no header, no rows, too many), with its line.
 pub fn check(format: BankFormat, text: &str) -> Result<Checked, (usize, Problem)> {
@@ -262,7 +253,7 @@ fn read_csv(text: &str) -> Result<Vec<(usize, QuestionDraft)>, (usize, Problem)>
             let mut draft = QuestionDraft::default();
             for (field, value) in columns.iter().zip(record) {
                 if let Some(field) = field {
-                    set_field(&mut draft, field, undefuse(value));
+                    set_field(&mut draft, field, csv::undefuse(value));
                 }
             }
             (*line, draft)

@@ -8,7 +8,7 @@ pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// formula character ([`FORMULA_STARTS`]) is prefixed with `'` so a
 /// spreadsheet never runs a trainee's text as a formula.
 pub fn field(value: &str) -> String {
-    let value = if value.starts_with(FORMULA_STARTS) {
+    let value = if defused_form(value) {
         format!("'{value}")
     } else {
         value.to_owned()
@@ -17,6 +17,21 @@ pub fn field(value: &str) -> String {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
         value
+    }
+}
+
+/// Whether `value` starts a formula, or only seems to have been defused:
+/// text typed as `'=x` gets its own `'` too, so that [`undefuse`] takes
+/// off exactly the one [`field`] added.
+fn defused_form(value: &str) -> bool {
+    value.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+}
+
+/// Undoes [`field`]'s defusing when a file Academy wrote is read back.
+pub fn undefuse(value: &str) -> String {
+    match value.strip_prefix('\'') {
+        Some(rest) if defused_form(rest) => rest.to_owned(),
+        _ => value.to_owned(),
     }
 }
 
@@ -51,11 +66,16 @@ mod tests {
             ("-1", "'-1"),
             ("\t=cmd|' /C calc'!A0", "'\t=cmd|' /C calc'!A0"),
             ("\r=1+1", "\"'\r=1+1\""),
+            ("'=typed", "''=typed"),
+            ("'quoted", "'quoted"),
             ("", ""),
         ] {
             assert_eq!(field(input), expected, "{input:?}");
         }
         assert_eq!(record(&["a", "b,c"]), "a,\"b,c\"\r\n");
+        for value in ["=1", "'=1", "''=1", "'a", "a", "", "'"] {
+            assert_eq!(undefuse(&field(value)), value);
+        }
     }
 }
 
