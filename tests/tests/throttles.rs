@@ -313,3 +313,41 @@ async fn signing_out_everywhere_ends_every_session_of_the_account() {
         .await;
     assert_eq!(nobody.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_throttled_page_says_when_to_try_again_in_the_pages_language() {
+    let app = spawn_app_with(|config| config.lookups_per_minute = 2).await;
+    let client = app.client();
+    for _ in 0..2 {
+        let page = client
+            .get(app.url("/verify/CPA-2024-00001"))
+            .send()
+            .await
+            .unwrap();
+        assert_ne!(page.status(), StatusCode::TOO_MANY_REQUESTS);
+    }
+    let refused = client
+        .get(app.url("/verify/CPA-2024-00001"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = refused.headers()[RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "Retry-After {wait}");
+    let body = refused.text().await.unwrap();
+    assert!(body.contains("Please try again later"), "{body}");
+    assert!(body.contains(&format!("wait {wait} seconds")), "{body}");
+
+    let chinese = client
+        .get(app.url("/verify/CPA-2024-00001"))
+        .header("accept-language", "zh-CN")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(chinese.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(chinese.text().await.unwrap().contains("请稍后再试"));
+}

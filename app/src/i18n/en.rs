@@ -98,6 +98,7 @@ pub static TEXT: Text = Text {
     not_found_body: "There is no page at this address. It may have moved, or the link may be mistyped.",
     forbidden_title: "Not allowed",
     forbidden_body: "Your account does not have access to this page.",
+    try_later_title: "Please try again later",
     error_title: "Something went wrong",
     error_body: "The server could not finish this request. Please try again; if it keeps happening, give the request id below to your administrator.",
     request_id: "Request id",

@@ -637,6 +637,7 @@ pub struct Text {
     pub not_found_body: &'static str,
     pub forbidden_title: &'static str,
     pub forbidden_body: &'static str,
+    pub try_later_title: &'static str,
     pub error_title: &'static str,
     pub error_body: &'static str,
     pub request_id: &'static str,

@@ -98,6 +98,7 @@ pub static TEXT: Text = Text {
     not_found_body: "此地址没有页面，可能已经移动，或链接有误。",
     forbidden_title: "无权访问",
     forbidden_body: "您的账户无权访问此页面。",
+    try_later_title: "请稍后再试",
     error_title: "出错了",
     error_body: "服务器未能完成此请求。请重试；如果问题持续出现，请把下面的请求编号告诉管理员。",
     request_id: "请求编号",

@@ -2,7 +2,7 @@
 //! a page's data into the right page (and HTTP status, when rendered on the server).
 
 use crate::error::AppError;
-use crate::i18n::use_text;
+use crate::i18n::{use_lang, use_text};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -20,7 +20,7 @@ fn set_status(code: u16) {
 #[component]
 fn ErrorPanel(
     title: &'static str,
-    body: &'static str,
+    #[prop(into)] body: String,
     #[prop(optional)] request_id: Option<String>,
 ) -> impl IntoView {
     let t = use_text();
@@ -49,6 +49,26 @@ pub fn Forbidden() -> impl IntoView {
     set_status(403);
     let t = use_text();
     view! { <ErrorPanel title=t.forbidden_title body=t.forbidden_body/> }
+}
+
+/// Too many requests from this address (429), or the server cannot take
+/// this now (503): how long to wait, in the page's language, and the same
+/// in `Retry-After` for anything that reads headers.
+#[component]
+pub fn TryLater(error: AppError) -> impl IntoView {
+    let retry_after = match error {
+        AppError::Throttled { retry_after_secs } | AppError::Unavailable { retry_after_secs } => {
+            retry_after_secs
+        }
+        _ => 60,
+    };
+    set_status(error.status_code());
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(http::header::RETRY_AFTER, retry_after.into());
+    }
+    let t = use_text();
+    let body = use_lang().error(&error);
+    view! { <ErrorPanel title=t.try_later_title body/> }
 }
 
 #[component]
@@ -91,6 +111,9 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         AppError::Forbidden | AppError::AccountDisabled => view! { <Forbidden/> }.into_any(),
         AppError::NotFound => view! { <NotFound/> }.into_any(),
         AppError::Internal { request_id } => view! { <ServerError request_id/> }.into_any(),
+        error @ (AppError::Throttled { .. } | AppError::Unavailable { .. }) => {
+            view! { <TryLater error/> }.into_any()
+        }
         other => {
             // A transport or validation failure while loading a page: show
             // the generic page, never the raw message.
