@@ -72,3 +72,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
 fi
+
+# 6. For the tests: the independent credential verifier (tests/verifier),
+#    Digital Bazaar's JSON-LD and Verifiable Credentials libraries from npm
+#    at the versions its package-lock.json pins.
+if $want_test; then
+  # The lock file copied in after an install says what is installed.
+  if ! cmp -s tests/verifier/package-lock.json tests/verifier/node_modules/.installed-lock.json 2>/dev/null; then
+    say "installing the credential verifier's npm packages (tests/verifier)"
+    (cd tests/verifier && npm ci --silent --no-audit --no-fund &&
+      cp package-lock.json node_modules/.installed-lock.json)
+  fi
+fi

@@ -45,9 +45,11 @@ enum Command {
         /// The backup to restore.
         file: std::path::PathBuf,
     },
-    /// Check a signed certificate credential (JSON) offline: the signature,
-    /// that the issuer's key made it, and its validity dates. Exits 1 if
-    /// any check fails.
+    /// Check a signed certificate credential (JSON): the signature, that
+    /// the issuer's key made it, its validity dates, and — fetched from the
+    /// status lists it names — whether it was revoked or suspended since.
+    /// Exits 1 if any check fails, 3 if only the status could not be
+    /// fetched (the output says which list and why).
     Verify {
         /// The credential file.
         file: std::path::PathBuf,
@@ -55,6 +57,9 @@ enum Command {
         /// /.well-known/did.json); without it, the key this server signs with.
         #[arg(long)]
         did: Option<std::path::PathBuf>,
+        /// Do not fetch the status lists: signature, key and dates only.
+        #[arg(long)]
+        offline: bool,
     },
 }
 
@@ -112,18 +117,21 @@ async fn command(cli: Cli, config: Config) -> anyhow::Result<()> {
             println!("{report}");
             Ok(())
         }
-        Command::Verify { file, did } => {
+        Command::Verify { file, did, offline } => {
             let report = verify_file(
                 &config,
                 &file,
                 did.as_deref(),
+                offline,
                 time::OffsetDateTime::now_utc(),
-            )?;
+            )
+            .await?;
             println!("{}", report.text);
-            if report.passed {
-                Ok(())
-            } else {
-                std::process::exit(1)
+            match (report.passed, report.status_checked) {
+                (true, true) => Ok(()),
+                (true, false) if offline => Ok(()),
+                (true, false) => std::process::exit(3),
+                (false, _) => std::process::exit(1),
             }
         }
     }
@@ -131,17 +139,23 @@ async fn command(cli: Cli, config: Config) -> anyhow::Result<()> {
 
 /// What `academy verify` found, as it prints it.
 pub struct VerifyReport {
+    /// The signature, the issuer's key, the dates — and the status, when
+    /// it could be checked — are all good.
     pub passed: bool,
+    /// Whether the status lists were reached and read.
+    pub status_checked: bool,
     pub text: String,
 }
 
 /// Checks the credential in `file` at `now` against the issuer's published
 /// DID document in `did`, or else the configured issuer key (the same file
-/// the server signs with).
-pub fn verify_file(
+/// the server signs with); then, unless `offline`, its status in the status
+/// lists it names, each checked as signed by the same issuer.
+pub async fn verify_file(
     config: &Config,
     file: &std::path::Path,
     did: Option<&std::path::Path>,
+    offline: bool,
     now: time::OffsetDateTime,
 ) -> anyhow::Result<VerifyReport> {
     use app::ssr::credentials::{self, Issuer};
@@ -151,10 +165,12 @@ pub fn verify_file(
     let Ok(credential) = serde_json::from_str::<serde_json::Value>(&text) else {
         return Ok(VerifyReport {
             passed: false,
+            status_checked: false,
             text: format!("{}: not JSON — not a credential", file.display()),
         });
     };
-    let check = match did {
+    // The issuer's key, the method that names it, and the DID it belongs to.
+    let (key, method, issuer_did) = match did {
         Some(did) => {
             let document: serde_json::Value = serde_json::from_str(
                 &std::fs::read_to_string(did)
@@ -163,16 +179,8 @@ pub fn verify_file(
             .with_context(|| format!("{} is not a DID document (JSON)", did.display()))?;
             let (key, method) = credentials::published_key(&document)
                 .map_err(|why| anyhow::anyhow!("{}: {why}", did.display()))?;
-            let mut check = credentials::check_with(&credential, &key, &method, now);
-            // The document vouches only for credentials naming it as issuer.
-            let claimed = credential["issuer"]["id"].as_str().unwrap_or_default();
-            if check.issuer_key.is_ok() && claimed != document["id"].as_str().unwrap_or("?") {
-                check.issuer_key = Err(format!(
-                    "issued in the name of {claimed}, not of {}",
-                    document["id"].as_str().unwrap_or("?")
-                ));
-            }
-            check
+            let id = document["id"].as_str().unwrap_or("?").to_owned();
+            (key, method, id)
         }
         None => {
             if !config.issuer_key.exists() {
@@ -184,9 +192,21 @@ pub fn verify_file(
             }
             let key = IssuerKey::load_or_create(&config.issuer_key)?;
             let issuer = Issuer::new(key, &config.public_url, "Academy");
-            credentials::check(&credential, &issuer, now)
+            (
+                issuer.key.public(),
+                issuer.verification_method(),
+                issuer.did,
+            )
         }
     };
+    let mut check = credentials::check_with(&credential, &key, &method, now);
+    // The key vouches only for credentials naming its DID as issuer.
+    let claimed = credential["issuer"]["id"].as_str().unwrap_or_default();
+    if check.issuer_key.is_ok() && claimed != issuer_did {
+        check.issuer_key = Err(format!(
+            "issued in the name of {claimed}, not of {issuer_did}"
+        ));
+    }
     let line = |name: &str, result: &Result<(), String>| match result {
         Ok(()) => format!("  {name:<11} ok"),
         Err(why) => format!("  {name:<11} FAILED: {why}"),
@@ -197,31 +217,151 @@ pub fn verify_file(
     let holder = credential["credentialSubject"]["name"]
         .as_str()
         .unwrap_or("?");
-    let text = [
+    let mut lines = vec![
         format!("{} — {number}, {holder}", file.display()),
         line("signature", &check.signature),
         line("issuer key", &check.issuer_key),
         line("dates", &check.dates),
-        // Suspension and revocation happen after signing: only the issuer
-        // knows the status today.
-        format!(
-            "  {:<11} not checked offline; see {}",
-            "status",
-            credential["credentialStatus"]["id"]
-                .as_str()
-                .unwrap_or("the issuer's verification page")
-        ),
-        if check.passed() {
-            "VALID credential".to_owned()
-        } else {
-            "NOT a valid credential".to_owned()
-        },
-    ]
-    .join("\n");
+    ];
+    let (status_ok, status_checked) = if offline {
+        lines.push(format!("  {:<11} not checked (--offline)", "status"));
+        (true, false)
+    } else {
+        let statuses = check_status(&credential, &key, &method, &issuer_did, now).await;
+        let mut ok = true;
+        let mut checked = !statuses.is_empty();
+        if statuses.is_empty() {
+            lines.push(format!(
+                "  {:<11} not checked: the credential names no status list",
+                "status"
+            ));
+        }
+        for (purpose, outcome) in statuses {
+            match outcome {
+                StatusOutcome::Clear => {
+                    lines.push(format!("  {purpose:<11} ok (not {})", past(&purpose)))
+                }
+                StatusOutcome::Set => {
+                    ok = false;
+                    lines.push(format!(
+                        "  {purpose:<11} FAILED: the certificate is {}",
+                        past(&purpose)
+                    ));
+                }
+                StatusOutcome::Invalid(why) => {
+                    ok = false;
+                    lines.push(format!("  {purpose:<11} FAILED: {why}"));
+                }
+                StatusOutcome::Unreachable(why) => {
+                    checked = false;
+                    lines.push(format!("  {purpose:<11} NOT CHECKED: {why}"));
+                }
+            }
+        }
+        (ok, checked)
+    };
+    let passed = check.passed() && status_ok;
+    lines.push(match (passed, status_checked) {
+        (true, true) => "VALID credential".to_owned(),
+        (true, false) => {
+            "VALID signature and dates; its status (revoked? suspended?) was NOT checked".to_owned()
+        }
+        (false, _) => "NOT a valid credential".to_owned(),
+    });
     Ok(VerifyReport {
-        passed: check.passed(),
-        text,
+        passed,
+        status_checked,
+        text: lines.join("\n"),
     })
+}
+
+fn past(purpose: &str) -> &'static str {
+    match purpose {
+        "revocation" => "revoked",
+        "suspension" => "suspended",
+        _ => "flagged",
+    }
+}
+
+/// What one status entry of a credential said.
+enum StatusOutcome {
+    /// The bit is clear: not revoked (not suspended).
+    Clear,
+    /// The bit is set.
+    Set,
+    /// The list was fetched but cannot be trusted or read.
+    Invalid(String),
+    /// The list could not be fetched.
+    Unreachable(String),
+}
+
+/// Each Bitstring Status List entry of `credential`, looked up in its list:
+/// fetched, checked as signed by the same issuer key and in its validity
+/// period, for the same purpose.
+async fn check_status(
+    credential: &serde_json::Value,
+    key: &ed25519_dalek::VerifyingKey,
+    method: &str,
+    issuer_did: &str,
+    now: time::OffsetDateTime,
+) -> Vec<(String, StatusOutcome)> {
+    use app::ssr::{credentials, status_list};
+    let entries = match status_list::entries_of(credential) {
+        Ok(entries) => entries,
+        Err(why) => return vec![("status".into(), StatusOutcome::Invalid(why))],
+    };
+    let client = match reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(15))
+        .build()
+    {
+        Ok(client) => client,
+        Err(error) => {
+            return vec![(
+                "status".into(),
+                StatusOutcome::Unreachable(format!("no HTTP client: {error}")),
+            )]
+        }
+    };
+    let mut outcomes = Vec::new();
+    for entry in entries {
+        let url = &entry.list_credential;
+        let fetched = async {
+            let response = client
+                .get(url)
+                .send()
+                .await
+                .map_err(|e| format!("could not reach {url}: {e}"))?;
+            if !response.status().is_success() {
+                return Err(format!("{url} answered {}", response.status()));
+            }
+            response
+                .json::<serde_json::Value>()
+                .await
+                .map_err(|e| format!("{url} did not answer JSON: {e}"))
+        }
+        .await;
+        let outcome = match fetched {
+            Err(why) => StatusOutcome::Unreachable(why),
+            Ok(list) => {
+                let signed = credentials::check_with(&list, key, method, now);
+                if let Err(why) = signed.signature.and(signed.issuer_key) {
+                    StatusOutcome::Invalid(format!(
+                        "the status list at {url} is not the issuer's: {why}"
+                    ))
+                } else if list["issuer"].as_str() != Some(issuer_did) {
+                    StatusOutcome::Invalid(format!("the status list at {url} names another issuer"))
+                } else {
+                    match status_list::status_in(&entry, &list, now) {
+                        Ok(true) => StatusOutcome::Set,
+                        Ok(false) => StatusOutcome::Clear,
+                        Err(why) => StatusOutcome::Invalid(why),
+                    }
+                }
+            }
+        };
+        outcomes.push((entry.purpose, outcome));
+    }
+    outcomes
 }
 
 async fn open(config: &Config) -> anyhow::Result<Db> {

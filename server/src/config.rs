@@ -32,10 +32,12 @@ Environment variables (all optional; an unknown ACADEMY_* variable is an error):
                            (its 32-byte seed, base64); created with mode 0600 on first start;
                            the server refuses to start if others may read it
                            [default: issuer-ed25519.key beside the database]
+  ACADEMY_ISSUER_NAME      the certification body, as credentials name their issuer [default: Academy]
+  ACADEMY_ISSUER_EMAIL     its contact address, shown by wallets [default: none]
   LEPTOS_SITE_ROOT         the built site (JS, wasm, CSS)      [default: ../site beside the binary, else target/site]";
 
 /// Every `ACADEMY_*` variable Academy reads.
-const KNOWN: [&str; 18] = [
+const KNOWN: [&str; 20] = [
     "ACADEMY_ADDR",
     "ACADEMY_DATABASE_URL",
     "ACADEMY_PUBLIC_URL",
@@ -53,6 +55,8 @@ const KNOWN: [&str; 18] = [
     "ACADEMY_LOG",
     "ACADEMY_ADMIN_PASSWORD",
     "ACADEMY_ISSUER_KEY",
+    "ACADEMY_ISSUER_NAME",
+    "ACADEMY_ISSUER_EMAIL",
     "ACADEMY_CJK_FONT",
 ];
 
@@ -88,6 +92,8 @@ pub struct Config {
     pub password_links_per_hour: u32,
     pub site_root: PathBuf,
     pub issuer_key: PathBuf,
+    pub issuer_name: String,
+    pub issuer_email: Option<String>,
     pub public_url: String,
 }
 
@@ -274,6 +280,20 @@ impl Config {
                 format!("{public_url:?} is not an http:// or https:// address"),
             ));
         }
+        let issuer_email = match env.var("ACADEMY_ISSUER_EMAIL") {
+            None => None,
+            Some(text) => Some(
+                app::domain::email::Email::parse(&text)
+                    .map_err(|_| {
+                        invalid(
+                            "ACADEMY_ISSUER_EMAIL",
+                            format!("{text:?} is not an e-mail address"),
+                        )
+                    })?
+                    .as_str()
+                    .to_owned(),
+            ),
+        };
         let cpus = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
@@ -311,6 +331,12 @@ impl Config {
                 1,
             )?,
             site_root: site_root(&env),
+            issuer_name: env
+                .var("ACADEMY_ISSUER_NAME")
+                .map(|name| name.trim().to_owned())
+                .filter(|name| !name.is_empty())
+                .unwrap_or_else(|| "Academy".into()),
+            issuer_email,
         })
     }
 
@@ -319,6 +345,8 @@ impl Config {
         Config {
             addr: "127.0.0.1:0".parse().expect("valid address"),
             issuer_key: key_beside(&database_url),
+            issuer_name: "Academy".into(),
+            issuer_email: Some("certification@academy.test".into()),
             public_url: "http://127.0.0.1".into(),
             database_url,
             secure_cookies: false,

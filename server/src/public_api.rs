@@ -1,10 +1,13 @@
 //! The public certificate API: `GET /api/v1/certificates/{number}` (JSON),
-//! `…/credential` (the signed credential) and `/api/v1/openapi.json`.
-//! No login; rate limited per address; an unknown number is a plain
-//! "no such certificate", never an error page.
+//! `…/credential` (the signed credential), the status lists any verifier
+//! checks a credential against (`/api/v1/status-lists/{list}/{purpose}`),
+//! and `/api/v1/openapi.json`. No login; certificate lookups are rate
+//! limited per address (a status list names no one, and is cached); an
+//! unknown number is a plain "no such certificate", never an error page.
 
 use app::ssr::credentials::{self, CertificateFacts};
-use app::ssr::db::{self, certificates};
+use app::ssr::db::{self, certificates, status_lists};
+use app::ssr::status_list::{self, Purpose, Served};
 use app::ssr::AppState;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -142,7 +145,30 @@ pub async fn credential(
     }
     let base = &state.issuer.public_url;
     let verify_url = format!("{base}/verify/{}", public.number);
-    let status_url = format!("{base}/api/v1/certificates/{}", public.number);
+    let extras = async {
+        let mut conn = state.db.reader.acquire().await?;
+        certificates::credential_extras(&mut conn, &public.number).await
+    }
+    .await;
+    let (extras, status_list, status_index) = match extras {
+        Ok(Some(extras)) => match (extras.status_list, extras.status_index) {
+            (Some(list), Some(index)) => (extras, list, index),
+            _ => {
+                // Every certificate gets its entry when issued, and older
+                // ones when the server starts: a missing one is a fault.
+                tracing::error!(number = %public.number, "a certificate without a status list entry");
+                return internal();
+            }
+        },
+        Ok(None) => {
+            tracing::error!(number = %public.number, "a certificate vanished while read");
+            return internal();
+        }
+        Err(error) => {
+            tracing::error!(%error, "reading a certificate's credential facts");
+            return internal();
+        }
+    };
     let facts = CertificateFacts {
         number: &public.number,
         holder_name: &public.holder_name,
@@ -151,12 +177,15 @@ pub async fn credential(
         issued_on: &public.issued_on,
         expires_on: &public.expires_on,
         verify_url: &verify_url,
-        status_url: &status_url,
+        course_code: &extras.course_code,
+        requires_exam: extras.requires_exam,
+        status_list,
+        status_index,
     };
     let unsigned = credentials::credential(&state.issuer, &facts);
     // Signed as of the issue date: Ed25519 is deterministic, so the same
-    // certificate always yields the same credential; its status is answered
-    // live at credentialStatus.
+    // certificate always yields the same credential; its status is in the
+    // status lists its credentialStatus names.
     match credentials::sign(
         &state.issuer,
         &unsigned,
@@ -188,7 +217,7 @@ pub fn openapi_document() -> serde_json::Value {
         "info": {
             "title": "Academy certificate verification",
             "version": "1",
-            "description": "Public, no login. Rate limited to 60 requests per minute per address."
+            "description": "Public, no login. Certificate lookups are rate limited per address (60 a minute unless configured); status lists are not."
         },
         "paths": {
             "/api/v1/certificates/{number}": { "get": {
@@ -205,6 +234,18 @@ pub fn openapi_document() -> serde_json::Value {
                 "responses": {
                     "200": { "description": "The credential", "content": { "application/json": {} } },
                     "404": missing, "410": { "description": "Revoked or replaced by a correction: no credential is issued" }, "429": limited
+                }
+            }},
+            "/api/v1/status-lists/{list}/{purpose}": { "get": {
+                "summary": "A W3C Bitstring Status List credential (signed, eddsa-jcs-2022): the revocation or suspension bits of the certificates in one list; credentials name their entries in credentialStatus",
+                "parameters": [
+                    { "name": "list", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } },
+                    { "name": "purpose", "in": "path", "required": true, "schema": { "enum": ["revocation", "suspension"] } }
+                ],
+                "responses": {
+                    "200": { "description": "The status list credential; Cache-Control, ETag and Last-Modified say how fresh it is", "content": { "application/vc+ld+json": {} } },
+                    "304": { "description": "Not modified since the ETag given in If-None-Match" },
+                    "404": { "description": "No such list or purpose" }
                 }
             }}
         },
@@ -234,4 +275,107 @@ pub fn openapi_document() -> serde_json::Value {
             }
         }, "Localized": { "type": "object", "properties": { "zh": { "type": "string" }, "en": { "type": "string" } } } } }
     })
+}
+
+/// A signed `BitstringStatusListCredential`: the revocation or suspension
+/// bits of one list. Re-signed when the bits change, once a day (after
+/// lapsed suspensions are swept) and at least hourly, so a copy always has
+/// most of its day of validity ahead; verifiers may cache it for the TTL.
+pub async fn status_list(
+    State(state): State<AppState>,
+    Path((list, purpose)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let (Ok(list), Some(purpose)) = (list.parse::<i64>(), Purpose::parse(&purpose)) else {
+        return json(
+            StatusCode::NOT_FOUND,
+            serde_json::json!({ "message": "no such status list" }),
+        );
+    };
+    match served_list(&state, list, purpose).await {
+        Ok(Some(served)) => {
+            let etag = served.etag();
+            let fresh = headers
+                .get(header::IF_NONE_MATCH)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == etag));
+            let cache = format!("public, max-age={}", status_list::TTL_SECS);
+            let modified = httpdate(served.updated_at);
+            let common = [
+                (header::CACHE_CONTROL, cache),
+                (header::ETAG, etag),
+                (header::LAST_MODIFIED, modified),
+            ];
+            if fresh {
+                (StatusCode::NOT_MODIFIED, common).into_response()
+            } else {
+                (
+                    StatusCode::OK,
+                    common,
+                    [(header::CONTENT_TYPE, "application/vc+ld+json")],
+                    served.body.as_str().to_owned(),
+                )
+                    .into_response()
+            }
+        }
+        Ok(None) => json(
+            StatusCode::NOT_FOUND,
+            serde_json::json!({ "message": "no such status list" }),
+        ),
+        Err(error) => {
+            tracing::error!(%error, list, "serving a status list");
+            internal()
+        }
+    }
+}
+
+async fn served_list(
+    state: &AppState,
+    list: i64,
+    purpose: Purpose,
+) -> anyhow::Result<Option<Served>> {
+    let today = db::china_today();
+    let now = db::now();
+    if !state.status_lists.swept_on(&today) {
+        // A suspension with an end date lapses at midnight: its bit is
+        // cleared by the first request of the day (and at start).
+        let mut tx = state.db.begin_write().await?;
+        status_lists::sweep_lapsed(&mut tx, &today, now).await?;
+        tx.commit().await?;
+        state.status_lists.mark_swept(&today);
+    }
+    let mut conn = state.db.reader.acquire().await?;
+    let Some(stored) = status_lists::load(&mut conn, list).await? else {
+        return Ok(None);
+    };
+    drop(conn);
+    if let Some(served) = state
+        .status_lists
+        .get((list, purpose), stored.version, &today, now)
+    {
+        return Ok(Some(served));
+    }
+    let unsigned =
+        status_list::list_credential(&state.issuer, list, purpose, stored.bits(purpose), now);
+    let signed = credentials::sign(&state.issuer, &unsigned, &status_list::rfc3339(now))?;
+    let served = Served {
+        version: stored.version,
+        day: today,
+        signed_at: now,
+        updated_at: stored.updated_at,
+        body: std::sync::Arc::new(signed.to_string()),
+    };
+    state.status_lists.put((list, purpose), served.clone());
+    Ok(Some(served))
+}
+
+/// An HTTP date (RFC 9110 IMF-fixdate) for Unix seconds.
+fn httpdate(unix: i64) -> String {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
 }

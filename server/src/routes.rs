@@ -48,6 +48,17 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         .await
         .with_context(|| format!("opening the database {}", config.database_url))?;
     db.migrate().await.context("applying migrations")?;
+    // Certificates issued before status lists existed get their entries;
+    // suspensions that lapsed while the server was stopped are cleared.
+    let mut tx = db.begin_write().await?;
+    let today = app::ssr::db::china_today();
+    let now = app::ssr::db::now();
+    let given = app::ssr::db::status_lists::backfill(&mut tx, &today, now).await?;
+    app::ssr::db::status_lists::sweep_lapsed(&mut tx, &today, now).await?;
+    tx.commit().await?;
+    if given > 0 {
+        tracing::info!(given, "status list entries given to earlier certificates");
+    }
 
     let mut leptos_options = get_configuration(None)
         .context("reading the Leptos configuration")?
@@ -58,7 +69,9 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
     leptos_options.site_addr = config.addr;
     leptos_options.site_root = config.site_root.to_string_lossy().into_owned().into();
 
-    let issuer = app::ssr::credentials::Issuer::new(key, &config.public_url, "Academy");
+    let mut issuer =
+        app::ssr::credentials::Issuer::new(key, &config.public_url, &config.issuer_name);
+    issuer.email = config.issuer_email.clone();
     Ok(AppState {
         leptos_options,
         issuer: Arc::new(issuer),
@@ -66,6 +79,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         registrations: RateLimit::per_hour(config.registrations_per_hour),
         password_links: RateLimit::per_hour(config.password_links_per_hour),
         progress: Default::default(),
+        status_lists: Default::default(),
         db,
         hasher: Hasher::with_queue(config.hash_concurrency, config.hash_queue),
         settings: Arc::new(Settings {
@@ -136,6 +150,11 @@ pub fn plain_routes() -> Vec<PlainRoute> {
             Method::GET,
             "/api/v1/certificates/{number}/credential",
             crate::public_api::credential,
+        ),
+        plain(
+            Method::GET,
+            "/api/v1/status-lists/{list}/{purpose}",
+            crate::public_api::status_list,
         ),
         plain(Method::GET, "/certificates/{number}/pdf", certificate_pdf),
         plain(Method::GET, "/teach/classes/{id}/roster.csv", roster_csv),

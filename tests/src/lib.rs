@@ -64,7 +64,8 @@ async fn spawn_app_with_config(db_path: &Path, config: server::Config) -> TestAp
         .await
         .expect("application state");
     let router = server::router(state.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+    // Port 0 unless the test chose one (to give a public URL with its port).
+    let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("address");
@@ -241,6 +242,66 @@ impl TestApp {
             id,
             email: email.to_owned(),
         }
+    }
+
+    /// A class of `size` trainees who completed it, and a certificate type for
+    /// its course (no exam required unless `requires_exam`).
+    pub async fn completed_class(
+        &self,
+        code: &str,
+        size: usize,
+        requires_exam: bool,
+    ) -> (i64, app::ssr::db::certificates::TypeRow, Vec<i64>, i64) {
+        use app::domain::enrolment::EnrolmentState;
+        use app::ssr::db::certificates::{self, NewType};
+        use app::ssr::db::enrolments;
+        let class_id = self.seed_class(code, ClassSpec::default()).await;
+        let (_, admin) = self
+            .quick_session(
+                app::domain::Role::Administrator,
+                &format!("admin-{code}@example.cn"),
+            )
+            .await;
+        let mut trainees = Vec::new();
+        for n in 0..size {
+            let (_, id) = self
+                .quick_session(
+                    app::domain::Role::Trainee,
+                    &format!("t{n}-{code}@example.cn").to_lowercase(),
+                )
+                .await;
+            trainees.push(id);
+        }
+        let mut tx = self.state.db.begin_write().await.unwrap();
+        for &id in &trainees {
+            enrolments::insert_as_is(&mut tx, class_id, id, EnrolmentState::Completed, "", 0)
+                .await
+                .unwrap();
+        }
+        let course_id: i64 = sqlx::query_scalar("SELECT course_id FROM classes WHERE id = ?")
+            .bind(class_id)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        let type_id = certificates::insert_type(
+            &mut tx,
+            &NewType {
+                prefix: code,
+                name: ("清洁生产审核员", "Cleaner Production Auditor"),
+                validity_months: 36,
+                course_id,
+                requires_exam,
+            },
+            0,
+        )
+        .await
+        .unwrap();
+        let kind = certificates::certificate_type(&mut tx, type_id)
+            .await
+            .unwrap()
+            .unwrap();
+        tx.commit().await.unwrap();
+        (class_id, kind, trainees, admin)
     }
 
     /// A published course (code `code`) with one class as `spec` says; returns the class id.

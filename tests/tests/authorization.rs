@@ -406,6 +406,7 @@ fn plain_routes() -> Vec<Route> {
         get("/api/v1/openapi.json", |_| form![], ANYONE),
         get("/api/v1/certificates/{number}", |w| form!["number" => w.certificate], ANYONE),
         get("/api/v1/certificates/{number}/credential", |w| form!["number" => w.certificate], ANYONE),
+        get("/api/v1/status-lists/{list}/{purpose}", |_| form!["list" => "1", "purpose" => "revocation"], ANYONE),
         // A download link followed after the session ended: sign in and come back.
         get("/certificates/{number}/pdf", |w| form!["number" => w.certificate],
             [ToLogin, Allowed, NotFound, NotFound, NotFound, Allowed, Allowed]),

@@ -1,72 +1,17 @@
 //! Issuing certificates: the eligibility rule at the database, and numbers
 //! that stay distinct and gapless under concurrent bulk issues.
 
-use academy_tests::{spawn_app, ClassSpec, TestApp};
+use academy_tests::spawn_app;
 use app::domain::certificate::Shortfall;
-use app::domain::enrolment::EnrolmentState;
 use app::domain::Role;
-use app::ssr::db::certificates::{self, NewType, TypeRow};
-use app::ssr::db::{self, enrolments};
+use app::ssr::db;
+use app::ssr::db::certificates;
 use std::collections::BTreeSet;
-
-/// A class of `size` trainees who completed it, and a certificate type for
-/// its course (no exam required unless `requires_exam`).
-async fn completed_class(
-    app: &TestApp,
-    code: &str,
-    size: usize,
-    requires_exam: bool,
-) -> (i64, TypeRow, Vec<i64>, i64) {
-    let class_id = app.seed_class(code, ClassSpec::default()).await;
-    let (_, admin) = app
-        .quick_session(Role::Administrator, &format!("admin-{code}@example.cn"))
-        .await;
-    let mut trainees = Vec::new();
-    for n in 0..size {
-        let (_, id) = app
-            .quick_session(
-                Role::Trainee,
-                &format!("t{n}-{code}@example.cn").to_lowercase(),
-            )
-            .await;
-        trainees.push(id);
-    }
-    let mut tx = app.state.db.begin_write().await.unwrap();
-    for &id in &trainees {
-        enrolments::insert_as_is(&mut tx, class_id, id, EnrolmentState::Completed, "", 0)
-            .await
-            .unwrap();
-    }
-    let course_id: i64 = sqlx::query_scalar("SELECT course_id FROM classes WHERE id = ?")
-        .bind(class_id)
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
-    let type_id = certificates::insert_type(
-        &mut tx,
-        &NewType {
-            prefix: code,
-            name: ("清洁生产审核员", "Cleaner Production Auditor"),
-            validity_months: 36,
-            course_id,
-            requires_exam,
-        },
-        0,
-    )
-    .await
-    .unwrap();
-    let kind = certificates::certificate_type(&mut tx, type_id)
-        .await
-        .unwrap()
-        .unwrap();
-    tx.commit().await.unwrap();
-    (class_id, kind, trainees, admin)
-}
 
 #[tokio::test]
 async fn twenty_concurrent_bulk_issues_get_distinct_gapless_numbers() {
     let app = spawn_app().await;
-    let (class_id, kind, trainees, admin) = completed_class(&app, "CPA", 100, false).await;
+    let (class_id, kind, trainees, admin) = app.completed_class("CPA", 100, false).await;
     let mut tasks = tokio::task::JoinSet::new();
     for batch in trainees.chunks(5) {
         let db = app.state.db.clone();
@@ -125,7 +70,7 @@ async fn twenty_concurrent_bulk_issues_get_distinct_gapless_numbers() {
 #[tokio::test]
 async fn a_refused_or_rolled_back_issue_leaves_no_gap_and_no_certificate() {
     let app = spawn_app().await;
-    let (class_id, kind, trainees, admin) = completed_class(&app, "EIA", 3, false).await;
+    let (class_id, kind, trainees, admin) = app.completed_class("EIA", 3, false).await;
     let (_, outsider) = app
         .quick_session(Role::Trainee, "outsider@example.cn")
         .await;
@@ -229,7 +174,7 @@ async fn a_refused_or_rolled_back_issue_leaves_no_gap_and_no_certificate() {
 #[tokio::test]
 async fn a_type_that_requires_an_exam_refuses_those_without_a_released_pass() {
     let app = spawn_app().await;
-    let (class_id, kind, trainees, admin) = completed_class(&app, "AUD", 1, true).await;
+    let (class_id, kind, trainees, admin) = app.completed_class("AUD", 1, true).await;
     let mut tx = app.state.db.begin_write().await.unwrap();
     let refused = certificates::issue_in(
         &mut tx,
@@ -271,7 +216,10 @@ async fn academy_verify_accepts_a_signed_credential_and_rejects_a_tampered_one()
         issued_on: "2000-05-21",
         expires_on: "2099-05-20",
         verify_url: "http://127.0.0.1/verify/CPA-2000-00070",
-        status_url: "http://127.0.0.1/api/v1/certificates/CPA-2000-00070",
+        course_code: "CP-AUD",
+        requires_exam: true,
+        status_list: 1,
+        status_index: 4711,
     };
     let signed = credentials::sign(
         &state.issuer,
@@ -282,7 +230,9 @@ async fn academy_verify_accepts_a_signed_credential_and_rejects_a_tampered_one()
     let good = dir.path().join("good.json");
     std::fs::write(&good, serde_json::to_string_pretty(&signed).unwrap()).unwrap();
     let now = time::OffsetDateTime::now_utc();
-    let report = server::cli::verify_file(&config, &good, None, now).unwrap();
+    let report = server::cli::verify_file(&config, &good, None, true, now)
+        .await
+        .unwrap();
     assert!(report.passed, "{}", report.text);
     assert!(report.text.contains("CPA-2000-00070"));
 
@@ -291,7 +241,9 @@ async fn academy_verify_accepts_a_signed_credential_and_rejects_a_tampered_one()
         .unwrap()
         .replace("李晓梅", "李晓海");
     std::fs::write(&tampered, text).unwrap();
-    let report = server::cli::verify_file(&config, &tampered, None, now).unwrap();
+    let report = server::cli::verify_file(&config, &tampered, None, true, now)
+        .await
+        .unwrap();
     assert!(!report.passed);
     assert!(
         report.text.contains("signature   FAILED"),
@@ -302,7 +254,8 @@ async fn academy_verify_accepts_a_signed_credential_and_rejects_a_tampered_one()
     let garbage = dir.path().join("garbage.json");
     std::fs::write(&garbage, "{not json").unwrap();
     assert!(
-        !server::cli::verify_file(&config, &garbage, None, now)
+        !server::cli::verify_file(&config, &garbage, None, true, now)
+            .await
             .unwrap()
             .passed
     );
@@ -312,9 +265,13 @@ async fn academy_verify_accepts_a_signed_credential_and_rejects_a_tampered_one()
     let stranger = server::Config::for_tests("/nonexistent/academy.db".into());
     let published = dir.path().join("did.json");
     std::fs::write(&published, did.to_string()).unwrap();
-    let report = server::cli::verify_file(&stranger, &good, Some(&published), now).unwrap();
+    let report = server::cli::verify_file(&stranger, &good, Some(&published), true, now)
+        .await
+        .unwrap();
     assert!(report.passed, "{}", report.text);
-    let report = server::cli::verify_file(&stranger, &tampered, Some(&published), now).unwrap();
+    let report = server::cli::verify_file(&stranger, &tampered, Some(&published), true, now)
+        .await
+        .unwrap();
     assert!(!report.passed);
     let other = credentials::Issuer::new(
         app::ssr::signing::IssuerKey::from_seed([7; 32]),
@@ -322,7 +279,9 @@ async fn academy_verify_accepts_a_signed_credential_and_rejects_a_tampered_one()
         "Academy",
     );
     std::fs::write(&published, other.did_document().to_string()).unwrap();
-    let report = server::cli::verify_file(&stranger, &good, Some(&published), now).unwrap();
+    let report = server::cli::verify_file(&stranger, &good, Some(&published), true, now)
+        .await
+        .unwrap();
     assert!(!report.passed, "{}", report.text);
 }
 
@@ -331,7 +290,7 @@ async fn the_public_api_shows_status_history_and_a_signed_credential_and_is_rate
     use app::domain::certificate::Change;
     use app::ssr::db::certificates::ChangeRequest;
     let app = spawn_app().await;
-    let (class_id, kind, trainees, admin) = completed_class(&app, "PUB", 2, false).await;
+    let (class_id, kind, trainees, admin) = app.completed_class("PUB", 2, false).await;
     let mut tx = app.state.db.begin_write().await.unwrap();
     let issued = certificates::issue_in(
         &mut tx,
@@ -429,10 +388,14 @@ async fn the_public_api_shows_status_history_and_a_signed_credential_and_is_rate
     let check =
         app::ssr::credentials::check(&signed, &app.state.issuer, time::OffsetDateTime::now_utc());
     assert!(check.passed(), "{check:?}");
-    assert!(signed["credentialStatus"]["id"]
+    assert_eq!(
+        signed["credentialStatus"][0]["type"],
+        "BitstringStatusListEntry"
+    );
+    assert!(signed["credentialStatus"][1]["statusListCredential"]
         .as_str()
         .unwrap()
-        .ends_with(&format!("/api/v1/certificates/{number}")));
+        .ends_with("/api/v1/status-lists/1/suspension"));
 
     // Unknown or malformed numbers: "no such certificate", not an error page.
     for missing in ["PUB-2025-09999", "nonsense"] {
@@ -465,7 +428,7 @@ async fn corrections_and_renewals_make_new_records_and_revocation_is_final() {
     use app::domain::certificate::Change;
     use app::ssr::db::certificates::ChangeRequest;
     let app = spawn_app().await;
-    let (class_id, kind, trainees, admin) = completed_class(&app, "LIFE", 1, false).await;
+    let (class_id, kind, trainees, admin) = app.completed_class("LIFE", 1, false).await;
     let mut tx = app.state.db.begin_write().await.unwrap();
     let issued = certificates::issue_in(
         &mut tx,
@@ -594,7 +557,7 @@ async fn corrections_and_renewals_make_new_records_and_revocation_is_final() {
 #[tokio::test]
 async fn an_administrator_who_taught_the_class_cannot_decide_its_certificates() {
     let app = spawn_app().await;
-    let (class_id, kind, trainees, admin) = completed_class(&app, "ISO", 1, false).await;
+    let (class_id, kind, trainees, admin) = app.completed_class("ISO", 1, false).await;
     app.assign_instructor(class_id, admin).await;
     let mut tx = app.state.db.begin_write().await.unwrap();
     let refused = certificates::issue_in(
@@ -623,7 +586,7 @@ async fn an_administrator_who_taught_the_class_cannot_decide_its_certificates() 
 #[tokio::test]
 async fn anyone_may_verify_a_number_and_an_unknown_one_is_simply_not_found() {
     let app = spawn_app().await;
-    let (class_id, kind, trainees, admin) = completed_class(&app, "VIS", 1, false).await;
+    let (class_id, kind, trainees, admin) = app.completed_class("VIS", 1, false).await;
     let mut tx = app.state.db.begin_write().await.unwrap();
     let issued = certificates::issue_in(
         &mut tx,

@@ -161,7 +161,10 @@ proptest! {
             issued_on: "2026-06-01",
             expires_on: "2029-05-31",
             verify_url: "https://academy.example/verify/CPA-2026-000123",
-            status_url: "https://academy.example/api/v1/certificates/CPA-2026-000123",
+            course_code: "CP-AUD",
+            requires_exam: true,
+            status_list: 1,
+            status_index: 4711,
         });
         let signed = credentials::sign(&issuer, &unsigned, "2026-06-01T09:00:00+08:00").unwrap();
         prop_assert!(app::ssr::signing::verify(&signed, &issuer.key.public()).is_ok());

@@ -68,6 +68,9 @@ pub struct AppState {
     pub password_links: crate::ssr::rate_limit::RateLimit,
     /// How far long-running bulk operations have got, for progress bars.
     pub progress: Progress,
+    /// The signed status lists as last served.
+    #[from_ref(skip)]
+    pub status_lists: crate::ssr::status_list::Cache,
 }
 
 /// Progress of running bulk operations by key (e.g. "admin:class"): steps

@@ -11,6 +11,8 @@ pub struct Issuer {
     /// `did:web:…` for the public address.
     pub did: String,
     pub name: String,
+    /// The certification body's contact address, shown by wallets.
+    pub email: Option<String>,
     /// Where the public reaches this server, without a trailing slash.
     pub public_url: String,
 }
@@ -21,6 +23,7 @@ impl Issuer {
             key,
             did: did_web(public_url),
             name: name.to_owned(),
+            email: None,
             public_url: public_url.trim().trim_end_matches('/').to_owned(),
         }
     }
@@ -73,12 +76,41 @@ pub struct CertificateFacts<'a> {
     pub expires_on: &'a str,
     /// The public page of the certificate (`/verify/{number}`).
     pub verify_url: &'a str,
-    /// Where the current status is answered (`/api/v1/certificates/{number}`).
-    pub status_url: &'a str,
+    /// The course the certificate type requires: its public page is what
+    /// the achievement's criteria point to.
+    pub course_code: &'a str,
+    /// Whether the type also requires a passed final examination.
+    pub requires_exam: bool,
+    /// The certificate's place in the status lists.
+    pub status_list: i64,
+    pub status_index: i64,
 }
 
-/// The unsigned Open Badges 3.0 credential for a certificate.
+/// The unsigned Open Badges 3.0 credential for a certificate. Every term is
+/// defined by the two contexts it names (JSON-LD safe mode), its status is
+/// in the W3C Bitstring Status Lists, and it has what a wallet shows: the
+/// issuer's name, address and e-mail, the achievement's description and
+/// criteria in both languages, and an image.
 pub fn credential(issuer: &Issuer, facts: &CertificateFacts<'_>) -> Value {
+    let base = &issuer.public_url;
+    let course_url = format!("{base}/courses/{}", facts.course_code);
+    let prefix = facts.number.split('-').next().unwrap_or_default();
+    let (type_zh, type_en) = facts.type_name;
+    let (centre_zh, centre_en) = facts.centre_name;
+    let (exam_zh, exam_en) = if facts.requires_exam {
+        ("并通过结业考试", " and passed its final examination")
+    } else {
+        ("", "")
+    };
+    let mut profile = json!({
+        "id": issuer.did,
+        "type": ["Profile"],
+        "name": issuer.name,
+        "url": base,
+    });
+    if let (Some(email), Some(object)) = (&issuer.email, profile.as_object_mut()) {
+        object.insert("email".into(), email.as_str().into());
+    }
     json!({
         "@context": [
             "https://www.w3.org/ns/credentials/v2",
@@ -86,8 +118,8 @@ pub fn credential(issuer: &Issuer, facts: &CertificateFacts<'_>) -> Value {
         ],
         "id": facts.verify_url,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": { "id": issuer.did, "type": ["Profile"], "name": issuer.name },
-        "name": format!("{} / {}", facts.type_name.0, facts.type_name.1),
+        "issuer": profile,
+        "name": format!("{type_zh} / {type_en}"),
         "validFrom": format!("{}T00:00:00+08:00", facts.issued_on),
         "validUntil": format!("{}T23:59:59+08:00", facts.expires_on),
         "credentialSubject": {
@@ -100,18 +132,33 @@ pub fn credential(issuer: &Issuer, facts: &CertificateFacts<'_>) -> Value {
                 "hashed": false
             }],
             "achievement": {
-                "id": facts.verify_url,
+                "id": format!("{course_url}#certificate-{prefix}"),
                 "type": ["Achievement"],
-                "achievementType": "Certificate",
-                "name": facts.type_name.1,
-                "description": format!("{} — {}", facts.type_name.0, facts.centre_name.0),
-                "criteria": { "narrative": format!("Issued by {}", facts.centre_name.1) }
+                "achievementType": "Certification",
+                "name": format!("{type_zh} / {type_en}"),
+                "description": format!(
+                    "{centre_zh}颁发的{type_zh}证书。\n\n\
+                     The {type_en} certificate of the {centre_en}."
+                ),
+                "criteria": {
+                    "id": course_url,
+                    "narrative": format!(
+                        "完成{centre_zh}的课程 {course}{exam_zh}，经认证决定后颁发；\
+                         在有效期内、未被暂停或撤销时有效。\n\n\
+                         Completed the course {course} of the {centre_en}{exam_en}, then \
+                         certified by a certification decision; valid within its dates \
+                         unless suspended or revoked.",
+                        course = facts.course_code
+                    )
+                },
+                "image": {
+                    "id": format!("{base}/badge.svg"),
+                    "type": "Image",
+                    "caption": format!("{type_zh} / {type_en}")
+                }
             }
         },
-        "credentialStatus": {
-            "id": facts.status_url,
-            "type": "AcademyCertificateStatus"
-        }
+        "credentialStatus": super::status_list::entries(base, facts.status_list, facts.status_index)
     })
 }
 
@@ -218,7 +265,10 @@ mod tests {
             issued_on: "2000-05-21",
             expires_on: "2003-05-20",
             verify_url: "https://academy.example.cn:8443/verify/CPA-2000-00070",
-            status_url: "https://academy.example.cn:8443/api/v1/certificates/CPA-2000-00070",
+            course_code: "CP-AUD",
+            requires_exam: true,
+            status_list: 1,
+            status_index: 4711,
         }
     }
 

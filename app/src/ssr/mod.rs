@@ -11,5 +11,6 @@ pub mod policy;
 pub mod qr;
 pub mod rate_limit;
 pub mod signing;
+pub mod status_list;
 
 pub use context::{respond, AppState, Settings};

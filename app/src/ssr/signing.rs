@@ -122,9 +122,11 @@ impl IssuerKey {
                 format!("z{}", bs58::encode(signature.to_bytes()).into_string()).into(),
             );
         }
+        // A set of one proof: Open Badges 3.0 wants `proof` as an array,
+        // which Data Integrity allows (a proof set).
         let mut signed = unsigned;
         if let Some(object) = signed.as_object_mut() {
-            object.insert("proof".into(), proof);
+            object.insert("proof".into(), Value::Array(vec![proof]));
         }
         Ok(signed)
     }
@@ -203,10 +205,14 @@ pub fn verify(signed: &Value, key: &VerifyingKey) -> Result<(String, String), Si
     let object = signed
         .as_object()
         .ok_or(SigningError::NotCanonical("a credential is a JSON object"))?;
-    let proof = object
-        .get("proof")
-        .and_then(Value::as_object)
-        .ok_or(SigningError::NoProof)?;
+    // One proof, alone or as a set of one; Academy never makes more.
+    let proof = match object.get("proof") {
+        Some(Value::Array(set)) if set.len() == 1 => set[0].as_object(),
+        Some(Value::Array(set)) if set.len() > 1 => return Err(SigningError::WrongProofType),
+        Some(proof) => proof.as_object(),
+        None => None,
+    }
+    .ok_or(SigningError::NoProof)?;
     let text = |field: &str| proof.get(field).and_then(Value::as_str);
     if text("type") != Some("DataIntegrityProof") || text("cryptosuite") != Some(CRYPTOSUITE) {
         return Err(SigningError::WrongProofType);
@@ -357,8 +363,8 @@ mod tests {
         let signed = key
             .sign(&credential(), method, "2026-11-29T00:00:00Z")
             .unwrap();
-        assert_eq!(signed["proof"]["cryptosuite"], CRYPTOSUITE);
-        assert_eq!(signed["proof"]["@context"], credential()["@context"]);
+        assert_eq!(signed["proof"][0]["cryptosuite"], CRYPTOSUITE);
+        assert_eq!(signed["proof"][0]["@context"], credential()["@context"]);
         assert_eq!(
             verify(&signed, &key.public()).unwrap(),
             (method.to_owned(), "2026-11-29T00:00:00Z".to_owned())

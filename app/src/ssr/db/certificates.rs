@@ -5,7 +5,7 @@
 //! transaction that inserts the certificate: under BEGIN IMMEDIATE only one
 //! issuer runs at a time, and a rolled-back issue gives its number back.
 
-use super::audit;
+use super::{audit, status_lists};
 use crate::api::auth::SessionUser;
 use crate::api::catalogue::Localized;
 use crate::api::certificates::{HistoryEntry, MyCertificate, PublicCertificate, RegisterEntry};
@@ -211,10 +211,12 @@ pub async fn issue_in(
             .fetch_one(&mut *conn)
             .await?;
         let number = next_number(conn, &kind.prefix, year).await?;
+        let (status_list, status_index) = status_lists::allocate(conn, now).await?;
         let certificate_id: i64 = sqlx::query_scalar(
             "INSERT INTO certificates (number, type_id, holder_id, holder_name, class_id, centre_id,
-                                       issued_on, expires_on, status, decided_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?) RETURNING id",
+                                       issued_on, expires_on, status, decided_by, created_at,
+                                       status_list, status_index)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?, ?) RETURNING id",
         )
         .bind(number.to_string())
         .bind(kind.id)
@@ -226,6 +228,8 @@ pub async fn issue_in(
         .bind(&expires_on)
         .bind(decided_by)
         .bind(now)
+        .bind(status_list)
+        .bind(status_index)
         .fetch_one(&mut *conn)
         .await?;
         sqlx::query(
@@ -417,11 +421,13 @@ pub async fn change_in(
             };
             let year: i64 = issued_on.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
             let number = next_number(conn, &kind.prefix, year).await?;
+            // A new record is a new credential: its own place in the lists.
+            let (status_list, status_index) = status_lists::allocate(conn, now).await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO certificates (number, type_id, holder_id, holder_name, class_id, centre_id,
                                            issued_on, expires_on, status, suspended_until, renews_id,
-                                           decided_by, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                           decided_by, created_at, status_list, status_index)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             )
             .bind(number.to_string())
             .bind(row.type_id)
@@ -436,6 +442,8 @@ pub async fn change_in(
             .bind(renews)
             .bind(actor_id)
             .bind(now)
+            .bind(status_list)
+            .bind(status_index)
             .fetch_one(&mut *conn)
             .await?;
             if request.change == Change::Correct {
@@ -484,6 +492,13 @@ pub async fn change_in(
                 number,
             });
         }
+    }
+    // The status lists say what the records now say, in this transaction:
+    // revoked and superseded (corrected) are revoked there, a suspension
+    // in force is a suspension; a renewal leaves the old record as it was.
+    status_lists::sync(conn, certificate_id, today, now).await?;
+    if let Some(created) = &created {
+        status_lists::sync(conn, created.certificate_id, today, now).await?;
     }
     let action = match request.change {
         Change::Suspend => "suspended",
@@ -534,6 +549,32 @@ pub async fn renewed_by(
          ORDER BY status = 'superseded', id DESC LIMIT 1",
     )
     .bind(certificate_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// What a credential says beyond the public record: the certificate's
+/// place in the status lists and what its type requires.
+#[derive(Debug, Clone, FromRow)]
+pub struct CredentialExtras {
+    pub status_list: Option<i64>,
+    pub status_index: Option<i64>,
+    pub course_code: String,
+    pub requires_exam: bool,
+}
+
+pub async fn credential_extras(
+    conn: &mut SqliteConnection,
+    number: &str,
+) -> Result<Option<CredentialExtras>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.status_list, c.status_index, co.code AS course_code, t.requires_exam
+         FROM certificates c
+         JOIN certificate_types t ON t.id = c.type_id
+         JOIN courses co ON co.id = t.course_id
+         WHERE c.number = ?",
+    )
+    .bind(number)
     .fetch_optional(conn)
     .await
 }

@@ -14,6 +14,7 @@ pub mod meta;
 pub mod password_tokens;
 pub mod questions;
 pub mod sessions;
+pub mod status_lists;
 pub mod teaching;
 pub mod throttle;
 pub mod users;
