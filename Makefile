@@ -10,6 +10,10 @@ export ACADEMY_DATABASE_URL ?= data/academy.db
 
 .PHONY: run test setup build lint clean-data
 
+# The demo's certification body, as its credentials name their issuer.
+run: export ACADEMY_ISSUER_NAME ?= 国家清洁生产中心 National Cleaner Production Centre
+run: export ACADEMY_ISSUER_EMAIL ?= certification@academy.test
+
 ## Install what is missing, build, create the database with the demo world
 ## on first start, and serve http://127.0.0.1:3000.
 run:

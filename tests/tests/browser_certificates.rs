@@ -127,9 +127,38 @@ async fn the_trainee_downloads_her_certificate_and_a_visitor_sees_it_valid_then_
         page.wait_for_text("Valid").await?;
         page.wait_for_text("This certificate is genuine and in force.")
             .await?;
+        // The signed credential is offered, with what it is and how an
+        // employer checks it; the link downloads the credential itself.
+        page.wait_for_text("Digital credential").await?;
+        page.wait_for_text("an employer checks it with any standard verifier")
+            .await?;
+        let credential: String = page
+            .client
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                   const link = [...document.querySelectorAll('a')].find(a => a.textContent.trim() === 'Download the signed credential (JSON)');
+                   fetch(link.href).then(async r => {
+                     const body = await r.json();
+                     done([r.status, link.getAttribute('download'), body.type.join(','),
+                           body.credentialStatus.map(e => e.statusPurpose).join(',')].join(' '));
+                   }).catch(e => done('failed ' + e));"#,
+                vec![],
+            )
+            .await?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert_eq!(
+            credential,
+            format!(
+                "200 {number}.credential.json VerifiableCredential,OpenBadgeCredential revocation,suspension"
+            )
+        );
         page.screenshot("verify-valid-en.png").await?;
         page.click_button("Language: 中文").await?;
         page.wait_for_text("本证书真实有效。").await?;
+        page.wait_for_text("数字凭证").await?;
+        page.wait_for_text("用人单位可用任何符合标准的验证工具核验").await?;
         page.screenshot("verify-valid-zh.png").await?;
         page.click_button("语言: English").await?;
         page.wait_for_text("Verify a certificate").await?;
@@ -156,6 +185,10 @@ async fn the_trainee_downloads_her_certificate_and_a_visitor_sees_it_valid_then_
         page.open_hydrated(&format!("/verify/{number}")).await?;
         page.wait_for_text("Revoked").await?;
         page.wait_for_text("以欺骗手段取得资格").await?;
+        assert!(
+            !page.text().await?.contains("Digital credential"),
+            "no credential is offered for a revoked certificate"
+        );
         page.screenshot("verify-revoked-en.png").await?;
 
         // Typed into the form, any case; an unknown number is not an error page.

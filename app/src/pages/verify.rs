@@ -78,11 +78,38 @@ fn Record(certificate: PublicCertificate) -> impl IntoView {
                 <dd>{certificate.type_name.get(lang).to_owned()}</dd>
                 <dt>{t.verify_centre}</dt>
                 <dd>{certificate.centre_name.get(lang).to_owned()}</dd>
-                <Validity certificate link=public_page/>
+                <Validity certificate=certificate.clone() link=public_page/>
             </dl>
         </section>
+        <CredentialOffer certificate/>
         <History entries=history/>
     }
+}
+
+/// The signed credential to download, with one sentence on what it is and
+/// how an employer checks it. A revoked or replaced certificate has none.
+#[component]
+fn CredentialOffer(certificate: PublicCertificate) -> impl IntoView {
+    let t = use_text();
+    let offered = !matches!(certificate.status.as_str(), "revoked" | "superseded");
+    let number = certificate.number;
+    offered.then(|| {
+        view! {
+            <section class="card credential-offer">
+                <h2>{t.verify_credential_title}</h2>
+                <p>{t.verify_credential_explain}</p>
+                <p>
+                    <a
+                        class="button"
+                        href=format!("/api/v1/certificates/{number}/credential")
+                        download=format!("{number}.credential.json")
+                    >
+                        {t.verify_credential_download}
+                    </a>
+                </p>
+            </section>
+        }
+    })
 }
 
 /// Where a certificate number links to: its public page, or its record for
