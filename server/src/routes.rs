@@ -80,6 +80,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         password_links: RateLimit::per_hour(config.password_links_per_hour),
         progress: Default::default(),
         status_lists: Default::default(),
+        register_totals: Default::default(),
         db,
         hasher: Hasher::with_queue(config.hash_concurrency, config.hash_queue),
         settings: Arc::new(Settings {
@@ -220,6 +221,7 @@ pub fn router(state: AppState) -> Router {
             crate::security::security_headers,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(server_timing))
         // No request holds a connection and a database slot for ever: past
         // the limit the caller gets 503 and may try again.
         .layer(TimeoutLayer::with_status_code(
@@ -241,6 +243,22 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)
+}
+
+/// `Server-Timing: app;dur=…` on every response: the milliseconds the
+/// server took to its answer's headers (a page renders whole before them),
+/// for browsers' developer tools and the benchmark's page budget.
+async fn server_timing(
+    request: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let started = std::time::Instant::now();
+    let mut response = next.run(request).await;
+    let millis = started.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(value) = HeaderValue::from_str(&format!("app;dur={millis:.2}")) {
+        response.headers_mut().insert("server-timing", value);
+    }
+    response
 }
 
 /// A server-function call whose arguments could not be read never reached

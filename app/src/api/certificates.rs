@@ -104,14 +104,28 @@ pub async fn auditor_register(query: String, page: i64) -> Result<RegisterPage, 
             // Far beyond any real register; keeps the offset arithmetic safe.
             let page = page.clamp(1, 100_000);
             let mut conn = state.db.reader.acquire().await?;
+            let today = db::china_today();
+            // Counting the register reads all of it (100,000 certificates
+            // at national scale): a count is kept until the day or the
+            // certificates' history moves on.
+            let key = (
+                query.trim().to_owned(),
+                today.clone(),
+                certificates::history_version(&mut conn).await?,
+            );
+            let known = state.register_totals.get(&key);
             let (entries, total) = certificates::register(
                 &mut conn,
                 query.trim(),
-                &db::china_today(),
+                &today,
                 per_page,
                 (page - 1) * per_page,
+                known,
             )
             .await?;
+            if known.is_none() {
+                state.register_totals.put(key, total);
+            }
             Ok(RegisterPage {
                 entries,
                 total,

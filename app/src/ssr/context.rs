@@ -71,6 +71,36 @@ pub struct AppState {
     /// The signed status lists as last served.
     #[from_ref(skip)]
     pub status_lists: crate::ssr::status_list::Cache,
+    /// The register's totals by (search, day, history version).
+    #[from_ref(skip)]
+    pub register_totals: Totals,
+}
+
+/// Counts kept while what they counted stands still, by a key that says
+/// so; at most `TOTALS_KEPT`, then they start afresh.
+#[derive(Clone, Default)]
+pub struct Totals {
+    kept: Arc<std::sync::Mutex<std::collections::HashMap<TotalKey, i64>>>,
+}
+
+/// A search, the day, and the version of what was counted.
+pub type TotalKey = (String, String, i64);
+
+const TOTALS_KEPT: usize = 1024;
+
+impl Totals {
+    pub fn get(&self, key: &TotalKey) -> Option<i64> {
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.get(key).copied()
+    }
+
+    pub fn put(&self, key: TotalKey, total: i64) {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= TOTALS_KEPT {
+            kept.clear();
+        }
+        kept.insert(key, total);
+    }
 }
 
 /// Progress of running bulk operations by key (e.g. "admin:class"): steps

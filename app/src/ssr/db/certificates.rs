@@ -975,12 +975,24 @@ pub async fn admin_view(
 
 /// Holders of certificates in force on `today` whose name or number
 /// contains `query` (any case); a page of them and how many in all.
+/// What the certificates' history has reached: every issue and change
+/// writes an event (append-only), so a count made at this version holds
+/// until it moves.
+pub async fn history_version(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM certificate_events")
+        .fetch_one(conn)
+        .await
+}
+
+/// A page of the public register, and how many it holds in all (counted
+/// unless `known_total` gives it: counting reads every certificate).
 pub async fn register(
     conn: &mut SqliteConnection,
     query: &str,
     today: &str,
     limit: i64,
     offset: i64,
+    known_total: Option<i64>,
 ) -> Result<(Vec<RegisterEntry>, i64), sqlx::Error> {
     // In force: valid and not past its date, or suspended until a day that
     // has passed (the suspension lapsed without a job to lift it); and not
@@ -994,12 +1006,17 @@ pub async fn register(
            AND (?2 = '' OR x.holder_name LIKE ?3 ESCAPE '\\' OR x.number LIKE ?3 ESCAPE '\\')";
     // LIKE ignores ASCII case, so "cpa-2000" finds CPA-2000-00070.
     let pattern = super::like_pattern(query);
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {IN_FORCE}"))
-        .bind(today)
-        .bind(query)
-        .bind(&pattern)
-        .fetch_one(&mut *conn)
-        .await?;
+    let total: i64 = match known_total {
+        Some(total) => total,
+        None => {
+            sqlx::query_scalar(&format!("SELECT COUNT(*) {IN_FORCE}"))
+                .bind(today)
+                .bind(query)
+                .bind(&pattern)
+                .fetch_one(&mut *conn)
+                .await?
+        }
+    };
     let rows: Vec<(String, String, String, String, String, String, String)> =
         sqlx::query_as(&format!(
             "SELECT x.holder_name, x.number, t.name_zh, t.name_en, n.name_zh, n.name_en, x.expires_on
