@@ -30,7 +30,12 @@ enum Command {
         name: String,
     },
     /// Load the demo world (demo accounts and data); does nothing if loaded.
-    Demo,
+    Demo {
+        /// Also load a national-scale world on top (1 = 100,000 trainees,
+        /// 2,000 classes, 100,000 certificates, 1,000,000 audit entries).
+        #[arg(long)]
+        scale: Option<f64>,
+    },
     /// Copy the database to FILE while the server runs (a consistent copy,
     /// checked after writing).
     Backup {
@@ -111,10 +116,13 @@ async fn command(cli: Cli, config: Config) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo { scale } => {
             let db = open(&config).await?;
             let report = crate::demo::load(&db, &Hasher::new(config.hash_concurrency)).await?;
             println!("{report}");
+            if let Some(scale) = scale {
+                println!("{}", crate::demo::scale::load(&db, scale).await?);
+            }
             Ok(())
         }
         Command::Verify { file, did, offline } => {

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 mod certificates;
 mod exams;
+pub mod scale;
 
 /// Every demo account's password (PRODUCT.md).
 pub const DEMO_PASSWORD: &str = "academy-demo";
