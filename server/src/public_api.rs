@@ -80,7 +80,13 @@ async fn lookup(
         app::domain::certificate::CertificateNumber::parse(number).map_err(|_| not_found())?;
     let found = async {
         let mut conn = state.db.reader.acquire().await?;
-        certificates::public(&mut conn, &number.to_string(), &db::china_today()).await
+        certificates::public_cached(
+            &mut conn,
+            &state.public_records,
+            &number.to_string(),
+            &db::china_today(),
+        )
+        .await
     }
     .await;
     match found {

@@ -81,6 +81,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         progress: Default::default(),
         status_lists: Default::default(),
         register_totals: Default::default(),
+        public_records: Default::default(),
         db,
         hasher: Hasher::with_queue(config.hash_concurrency, config.hash_queue),
         settings: Arc::new(Settings {

@@ -53,8 +53,13 @@ pub async fn verify_certificate(number: String) -> Result<Option<PublicCertifica
                 return Ok(None);
             };
             let mut conn = state.db.reader.acquire().await?;
-            let today = crate::ssr::db::china_today();
-            Ok(certificates::public(&mut conn, &number.to_string(), &today).await?)
+            Ok(certificates::public_cached(
+                &mut conn,
+                &state.public_records,
+                &number.to_string(),
+                &crate::ssr::db::china_today(),
+            )
+            .await?)
         }
         .await,
     )

@@ -74,37 +74,50 @@ pub struct AppState {
     /// The register's totals by (search, day, history version).
     #[from_ref(skip)]
     pub register_totals: Totals,
+    /// Public certificate records by (number, day, history version).
+    #[from_ref(skip)]
+    pub public_records: Kept<crate::api::certificates::PublicCertificate>,
 }
 
-/// Counts kept while what they counted stands still, by a key that says
-/// so; at most `TOTALS_KEPT`, then they start afresh.
-#[derive(Clone, Default)]
-pub struct Totals {
-    kept: Arc<std::sync::Mutex<std::collections::HashMap<TotalKey, i64>>>,
+/// Values kept while what they were read from stands still, by a key that
+/// says so (the search or number, the day, the version of the history);
+/// at most `KEPT`, then they start afresh.
+#[derive(Clone)]
+pub struct Kept<T> {
+    kept: Arc<std::sync::Mutex<std::collections::HashMap<KeptKey, T>>>,
 }
 
-/// A search, the day, and the version of what was counted.
-pub type TotalKey = (String, String, i64);
+/// A search or number, the day, and the version of what was read.
+pub type KeptKey = (String, String, i64);
 
-const TOTALS_KEPT: usize = 1024;
+/// The register's totals by search.
+pub type Totals = Kept<i64>;
 
-impl Totals {
-    pub fn get(&self, key: &TotalKey) -> Option<i64> {
+const KEPT: usize = 4096;
+
+impl<T> Default for Kept<T> {
+    fn default() -> Self {
+        Kept {
+            kept: Default::default(),
+        }
+    }
+}
+
+impl<T: Clone> Kept<T> {
+    pub fn get(&self, key: &KeptKey) -> Option<T> {
         let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        kept.get(key).copied()
+        kept.get(key).cloned()
     }
 
-    pub fn put(&self, key: TotalKey, total: i64) {
+    pub fn put(&self, key: KeptKey, value: T) {
         let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        if kept.len() >= TOTALS_KEPT {
+        if kept.len() >= KEPT {
             kept.clear();
         }
-        kept.insert(key, total);
+        kept.insert(key, value);
     }
 }
 
-/// Progress of running bulk operations by key (e.g. "admin:class"): steps
-/// done and steps in all. In memory: it only matters while a request runs.
 #[derive(Clone, Default)]
 pub struct Progress {
     running: Arc<std::sync::Mutex<std::collections::HashMap<String, (u64, u64)>>>,

@@ -494,7 +494,8 @@ struct AdminClassRow {
     instructors: Option<String>,
 }
 
-/// Every class with what its edit form needs, newest first.
+/// The 500 latest classes with what their edit forms need, newest first
+/// (a national catalogue holds thousands; old classes are not edited).
 pub async fn admin_classes(
     pool: &SqlitePool,
 ) -> Result<Vec<crate::api::admin_catalogue::AdminClass>, sqlx::Error> {
@@ -505,7 +506,8 @@ pub async fn admin_classes(
                    AND e.state IN ('pending', 'approved', 'completed')) AS seats_taken,
                 (SELECT group_concat(instructor_id) FROM class_instructors ci WHERE ci.class_id = k.id) AS instructors
          FROM classes k JOIN courses c ON c.id = k.course_id
-         ORDER BY k.starts_on DESC, k.id DESC",
+         ORDER BY k.starts_on DESC, k.id DESC
+         LIMIT 500",
     )
     .fetch_all(pool)
     .await?;
