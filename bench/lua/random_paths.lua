@@ -2,7 +2,7 @@
 -- BENCH_PATHS, and (when BENCH_COOKIES names a file) a random cookie.
 local function lines(name)
   local list = {}
-  if name == nil then return list end
+  if name == nil or name == "" then return list end
   for line in io.lines(name) do
     if line ~= "" then list[#list + 1] = line end
   end
