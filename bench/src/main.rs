@@ -912,10 +912,16 @@ async fn enrolment_storm(
     ))
 }
 
-/// Logins at `rate` a second for `seconds` (a real argon2 check each).
-async fn login_load(base: String, emails: Vec<String>, rate: f64, seconds: f64) -> (u64, u64) {
+/// Logins at `rate` a second for `seconds` (a real argon2 check each);
+/// the answers by status code (0: no answer).
+async fn login_load(
+    base: String,
+    emails: Vec<String>,
+    rate: f64,
+    seconds: f64,
+) -> std::collections::BTreeMap<u16, u64> {
     let client = reqwest::Client::new();
-    let ok = Arc::new(Mutex::new((0u64, 0u64)));
+    let ok = Arc::new(Mutex::new(std::collections::BTreeMap::new()));
     let interval = Duration::from_secs_f64(1.0 / rate);
     let started = tokio::time::Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
@@ -933,17 +939,12 @@ async fn login_load(base: String, emails: Vec<String>, rate: f64, seconds: f64) 
                 .await
                 .map(|r| r.status().as_u16())
                 .unwrap_or(0);
-            let mut ok = ok.lock().unwrap();
-            if status == 200 {
-                ok.0 += 1;
-            } else {
-                ok.1 += 1;
-            }
+            *ok.lock().unwrap().entry(status).or_insert(0) += 1;
         });
     }
     while tasks.join_next().await.is_some() {}
-    let ok = *ok.lock().unwrap();
-    ok
+    let answers = ok.lock().unwrap().clone();
+    answers
 }
 
 /// Every page of the scale world, timed by the server itself
@@ -1197,9 +1198,16 @@ async fn main() -> Result<()> {
         }
     })
     .await??;
-    let (logged_in, refused) = logins.await?;
+    let answers = logins.await?;
     stormy.scenario = "public: /api/v1/certificates/{n} (with 50 logins/s)".into();
-    stormy.note = format!("{logged_in} logins ok, {refused} refused");
+    stormy.note = format!(
+        "logins answered: {}",
+        answers
+            .iter()
+            .map(|(status, n)| format!("{n}× {status}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     rows.push(quiet.clone());
     rows.push(stormy.clone());
 

@@ -20,7 +20,7 @@ Environment variables (all optional; an unknown ACADEMY_* variable is an error):
   ACADEMY_TRUST_PROXY      take client addresses from X-Forwarded-For (only behind your proxy)
                            [default: false]
   ACADEMY_DB_READERS       reader connections                  [default: 8]
-  ACADEMY_HASH_CONCURRENCY password hashes computed at once    [default: number of CPUs]
+  ACADEMY_HASH_CONCURRENCY password hashes computed at once    [default: CPUs - 1, at least 1]
   ACADEMY_HASH_QUEUE       passwords waiting to be hashed before 503 [default: 32]
   ACADEMY_REQUEST_TIMEOUT_SECS  longest a request may take     [default: 60]
   ACADEMY_LOOKUPS_PER_MINUTE    public certificate lookups per address [default: 60]
@@ -312,7 +312,13 @@ impl Config {
             session_idle_minutes: env.number("ACADEMY_SESSION_IDLE_MINUTES", 480, 1)?,
             trust_proxy: env.flag("ACADEMY_TRUST_PROXY", false)?,
             db_readers: env.number("ACADEMY_DB_READERS", 8, 1)?,
-            hash_concurrency: env.number("ACADEMY_HASH_CONCURRENCY", cpus, 1)?,
+            // One core always left to everything else: a login storm must
+            // never starve the pages (the benchmark's login scenario).
+            hash_concurrency: env.number(
+                "ACADEMY_HASH_CONCURRENCY",
+                cpus.saturating_sub(1).max(1),
+                1,
+            )?,
             hash_queue: env.number("ACADEMY_HASH_QUEUE", app::ssr::passwords::DEFAULT_QUEUE, 0)?,
             request_timeout_secs: env.number("ACADEMY_REQUEST_TIMEOUT_SECS", 60, 1)?,
             lookups_per_minute: env.number(

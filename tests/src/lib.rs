@@ -81,6 +81,35 @@ async fn spawn_app_with_config(db_path: &Path, config: server::Config) -> TestAp
     }
 }
 
+/// [`TestApp::issue_certificates`] on a database handle, for tasks that
+/// issue concurrently.
+pub async fn issue_certificates_in(
+    db: &app::ssr::db::Db,
+    kind: &app::ssr::db::certificates::TypeRow,
+    class_id: i64,
+    holders: &[i64],
+    issued_on: &str,
+    admin: i64,
+) -> Vec<app::ssr::db::certificates::Issued> {
+    let mut tx = db.begin_write().await.expect("transaction");
+    let issued = app::ssr::db::certificates::issue_in(
+        &mut tx,
+        kind,
+        class_id,
+        holders,
+        issued_on,
+        admin,
+        None,
+        app::ssr::db::now(),
+        &|_| {},
+    )
+    .await
+    .expect("issued")
+    .expect("every holder eligible");
+    tx.commit().await.expect("commit");
+    issued
+}
+
 async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) {
     server::serve_on(listener, router, std::future::pending())
         .await
@@ -302,6 +331,20 @@ impl TestApp {
             .unwrap();
         tx.commit().await.unwrap();
         (class_id, kind, trainees, admin)
+    }
+
+    /// Certificates of type `kind` for `holders` of `class_id`, issued on
+    /// `issued_on` by `admin` in one write transaction (as the decision page
+    /// does); panics if any holder is not eligible.
+    pub async fn issue_certificates(
+        &self,
+        kind: &app::ssr::db::certificates::TypeRow,
+        class_id: i64,
+        holders: &[i64],
+        issued_on: &str,
+        admin: i64,
+    ) -> Vec<app::ssr::db::certificates::Issued> {
+        issue_certificates_in(&self.state.db, kind, class_id, holders, issued_on, admin).await
     }
 
     /// A published course (code `code`) with one class as `spec` says; returns the class id.

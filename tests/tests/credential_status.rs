@@ -4,7 +4,7 @@
 //! shape; and an independent verifier (Digital Bazaar's libraries, run by
 //! node from tests/verifier) that reads a revocation from the list alone.
 
-use academy_tests::{spawn_app, spawn_app_on, spawn_app_with, TestApp};
+use academy_tests::{issue_certificates_in, spawn_app, spawn_app_on, spawn_app_with, TestApp};
 use app::domain::certificate::Change;
 use app::ssr::db::certificates::{self, ChangeRequest, Issued};
 use app::ssr::db::{self, status_lists};
@@ -19,22 +19,9 @@ const TODAY: &str = "2026-11-30";
 
 async fn issue(app: &TestApp, code: &str, size: usize) -> (Vec<Issued>, i64) {
     let (class_id, kind, trainees, admin) = app.completed_class(code, size, false).await;
-    let mut tx = app.state.db.begin_write().await.unwrap();
-    let issued = certificates::issue_in(
-        &mut tx,
-        &kind,
-        class_id,
-        &trainees,
-        "2026-06-01",
-        admin,
-        None,
-        db::now(),
-        &|_| {},
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    tx.commit().await.unwrap();
+    let issued = app
+        .issue_certificates(&kind, class_id, &trainees, "2026-06-01", admin)
+        .await;
     (issued, admin)
 }
 
@@ -300,23 +287,9 @@ async fn indexes_are_random_distinct_under_concurrent_issues_and_given_to_older_
         let kind = kind.clone();
         let batch = batch.to_vec();
         tasks.spawn(async move {
-            let mut tx = db.begin_write().await.unwrap();
-            let issued = certificates::issue_in(
-                &mut tx,
-                &kind,
-                class_id,
-                &batch,
-                "2026-06-01",
-                admin,
-                None,
-                db::now(),
-                &|_| {},
-            )
-            .await
-            .unwrap()
-            .unwrap();
-            tx.commit().await.unwrap();
-            issued.len()
+            issue_certificates_in(&db, &kind, class_id, &batch, "2026-06-01", admin)
+                .await
+                .len()
         });
     }
     let mut total = 0;
