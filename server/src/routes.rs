@@ -757,4 +757,17 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
+    tracing::info!("shutting down: no new connections, in-flight requests may finish");
+    // Requests in flight get a grace period, then the process ends. The
+    // deadline runs on its own thread: a shutdown once hung for good with
+    // a worker stuck dropping a half-rendered page (a lock in Leptos's
+    // reactive owner cleanup, seen by the benchmark's SIGTERM under load).
+    std::thread::spawn(|| {
+        std::thread::sleep(SHUTDOWN_GRACE);
+        tracing::warn!("requests still running after the grace period; exiting");
+        std::process::exit(0);
+    });
 }
+
+/// How long in-flight requests may run after a shutdown signal.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
