@@ -117,6 +117,10 @@ async fn command(cli: Cli, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo { scale } => {
+            // A bad scale is refused before anything is loaded.
+            if let Some(scale) = scale {
+                crate::demo::scale::check(scale)?;
+            }
             let db = open(&config).await?;
             let report = crate::demo::load(&db, &Hasher::new(config.hash_concurrency)).await?;
             println!("{report}");

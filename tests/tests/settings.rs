@@ -126,3 +126,23 @@ fn the_help_says_the_issuer_key_is_a_file() {
     );
     assert!(!help.contains("Ed25519 seed (base64) that signs"), "{help}");
 }
+
+#[test]
+fn a_scale_the_generator_does_not_make_is_refused_before_anything_is_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    for scale in ["--scale=0", "--scale=-1", "--scale=11"] {
+        let out = academy(
+            dir.path(),
+            &["demo", scale],
+            &[("ACADEMY_DATABASE_URL", "academy.db")],
+        );
+        assert!(!out.status.success(), "{scale}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("--scale must be above 0"), "{stderr}");
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no database was made"
+    );
+}

@@ -99,12 +99,18 @@ impl Progress {
     }
 }
 
-/// Loads the scale world once (the demo world must be loaded); a second
-/// run changes nothing.
-pub async fn load(db: &Db, scale: f64) -> anyhow::Result<String> {
+/// Refuses a scale factor the generator does not make.
+pub fn check(scale: f64) -> anyhow::Result<()> {
     if !(scale > 0.0 && scale <= 10.0) {
         anyhow::bail!("--scale must be above 0 and at most 10 (1 = national scale)");
     }
+    Ok(())
+}
+
+/// Loads the scale world once (the demo world must be loaded); a second
+/// run changes nothing.
+pub async fn load(db: &Db, scale: f64) -> anyhow::Result<String> {
+    check(scale)?;
     if meta::get(&db.reader, LOADED_KEY).await?.is_some() {
         return Ok("scale world already loaded; nothing changed".into());
     }
