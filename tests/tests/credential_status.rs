@@ -73,20 +73,24 @@ async fn stored_bits(app: &TestApp, certificate_id: i64) -> (bool, bool) {
     )
 }
 
-/// The served bit of a certificate in the list of `purpose`, read as a
-/// verifier reads it (from the signed list credential).
-async fn served_bit(app: &TestApp, certificate_id: i64, purpose: Purpose) -> bool {
-    let (list, index) = entry(app, certificate_id).await;
-    let path = format!("/api/v1/status-lists/{list}/{}", purpose.as_str());
-    let served: Value = app
-        .client()
-        .get(app.url(&path))
+/// A public JSON document of the server, by path.
+async fn get_json(app: &TestApp, path: &str) -> Value {
+    app.client()
+        .get(app.url(path))
         .send()
         .await
         .unwrap()
         .json()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// The served bit of a certificate in the list of `purpose`, read as a
+/// verifier reads it (from the signed list credential).
+async fn served_bit(app: &TestApp, certificate_id: i64, purpose: Purpose) -> bool {
+    let (list, index) = entry(app, certificate_id).await;
+    let path = format!("/api/v1/status-lists/{list}/{}", purpose.as_str());
+    let served: Value = get_json(app, &path).await;
     assert!(
         app::ssr::signing::verify(&served, &app.state.issuer.key.public()).is_ok(),
         "the list is signed by the issuer"
@@ -101,15 +105,8 @@ async fn every_credential_names_its_revocation_and_suspension_entries_in_a_serve
     let app = spawn_app().await;
     let (issued, _) = issue(&app, "CPA", 3).await;
     let number = issued[0].number.to_string();
-    let credential: Value = app
-        .client()
-        .get(app.url(&format!("/api/v1/certificates/{number}/credential")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let credential: Value =
+        get_json(&app, &format!("/api/v1/certificates/{number}/credential")).await;
     let entries = status_list::entries_of(&credential).unwrap();
     let (list, index) = entry(&app, issued[0].certificate_id).await;
     assert_eq!(
@@ -404,17 +401,11 @@ async fn reachable_app() -> TestApp {
 }
 
 async fn credential_of(app: &TestApp, issued: &Issued) -> Value {
-    app.client()
-        .get(app.url(&format!(
-            "/api/v1/certificates/{}/credential",
-            issued.number
-        )))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    get_json(
+        app,
+        &format!("/api/v1/certificates/{}/credential", issued.number),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -440,15 +431,7 @@ async fn an_independent_verifier_accepts_a_fresh_credential_and_reads_its_status
         format!("/api/v1/status-lists/{list}/suspension"),
         "/.well-known/did.json".to_owned(),
     ] {
-        let document: Value = app
-            .client()
-            .get(app.url(&path))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let document: Value = get_json(&app, &path).await;
         let report = independent(&["--expand-only"], &document).await;
         assert_eq!(report["expanded"], true, "{path}: {report:#}");
     }
