@@ -351,16 +351,21 @@ async fn served_list(
         state.status_lists.mark_swept(&today);
     }
     let mut conn = state.db.reader.acquire().await?;
+    // The version alone first: a served copy usually still stands, and the
+    // two 16 KB bitstrings are read only to sign a new one.
+    let Some(version) = status_lists::version(&mut conn, list).await? else {
+        return Ok(None);
+    };
+    if let Some(served) = state
+        .status_lists
+        .get((list, purpose), version, &today, now)
+    {
+        return Ok(Some(served));
+    }
     let Some(stored) = status_lists::load(&mut conn, list).await? else {
         return Ok(None);
     };
     drop(conn);
-    if let Some(served) = state
-        .status_lists
-        .get((list, purpose), stored.version, &today, now)
-    {
-        return Ok(Some(served));
-    }
     let unsigned =
         status_list::list_credential(&state.issuer, list, purpose, stored.bits(purpose), now);
     let signed = credentials::sign(&state.issuer, &unsigned, &status_list::rfc3339(now))?;

@@ -179,6 +179,14 @@ pub async fn backfill(
     Ok(missing.len())
 }
 
+/// How often a list has changed; `None` when there is no such list.
+pub async fn version(conn: &mut SqliteConnection, list: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT version FROM status_lists WHERE id = ?")
+        .bind(list)
+        .fetch_optional(conn)
+        .await
+}
+
 pub async fn load(
     conn: &mut SqliteConnection,
     list: i64,
