@@ -16,7 +16,7 @@ use std::net::{IpAddr, SocketAddr};
 
 /// The caller's address: the socket's, or behind a trusted proxy the one
 /// the proxy saw.
-fn caller(state: &AppState, headers: &HeaderMap, socket: Option<SocketAddr>) -> Option<IpAddr> {
+pub fn caller(state: &AppState, headers: &HeaderMap, socket: Option<SocketAddr>) -> Option<IpAddr> {
     if state.settings.trust_proxy {
         if let Some(ip) = app::ssr::context::forwarded_for(headers) {
             return Some(ip);
@@ -78,16 +78,12 @@ async fn lookup(
     }
     let number =
         app::domain::certificate::CertificateNumber::parse(number).map_err(|_| not_found())?;
-    let found = async {
-        let mut conn = state.db.reader.acquire().await?;
-        certificates::public_cached(
-            &mut conn,
-            &state.public_records,
-            &number.to_string(),
-            &db::china_today(),
-        )
-        .await
-    }
+    let found = certificates::public_cached(
+        &state.db,
+        &state.public_records,
+        &number.to_string(),
+        &db::china_today(),
+    )
     .await;
     match found {
         Ok(Some(public)) => Ok(public),

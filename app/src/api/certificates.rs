@@ -52,9 +52,8 @@ pub async fn verify_certificate(number: String) -> Result<Option<PublicCertifica
             let Ok(number) = CertificateNumber::parse(&number) else {
                 return Ok(None);
             };
-            let mut conn = state.db.reader.acquire().await?;
             Ok(certificates::public_cached(
-                &mut conn,
+                &state.db,
                 &state.public_records,
                 &number.to_string(),
                 &crate::ssr::db::china_today(),
@@ -112,12 +111,10 @@ pub async fn auditor_register(query: String, page: i64) -> Result<RegisterPage, 
             let today = db::china_today();
             // Counting the register reads all of it (100,000 certificates
             // at national scale): a count is kept until the day or the
-            // certificates' history moves on.
-            let key = (
-                query.trim().to_owned(),
-                today.clone(),
-                certificates::history_version(&mut conn).await?,
-            );
+            // certificates move on.
+            let topic = crate::ssr::db::changes::Topic::Certificates;
+            let version = state.db.changes.version(topic);
+            let key = (query.trim().to_owned(), today.clone(), version as i64);
             let known = state.register_totals.get(&key);
             let (entries, total) = certificates::register(
                 &mut conn,
@@ -128,7 +125,7 @@ pub async fn auditor_register(query: String, page: i64) -> Result<RegisterPage, 
                 known,
             )
             .await?;
-            if known.is_none() {
+            if known.is_none() && state.db.changes.unchanged_since(topic, version) {
                 state.register_totals.put(key, total);
             }
             Ok(RegisterPage {

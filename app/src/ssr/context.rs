@@ -71,17 +71,18 @@ pub struct AppState {
     /// The signed status lists as last served.
     #[from_ref(skip)]
     pub status_lists: crate::ssr::status_list::Cache,
-    /// The register's totals by (search, day, history version).
+    /// The register's totals by (search, day, version of the certificates).
     #[from_ref(skip)]
     pub register_totals: Totals,
-    /// Public certificate records by (number, day, history version).
+    /// Public certificate records by (number, day, version of the certificates).
     #[from_ref(skip)]
     pub public_records: Kept<crate::api::certificates::PublicCertificate>,
 }
 
 /// Values kept while what they were read from stands still, by a key that
-/// says so (the search or number, the day, the version of the history);
-/// at most `KEPT`, then they start afresh.
+/// says so (the search or number, the day, the version of what they were
+/// read from: [`crate::ssr::db::changes`]); at most `KEPT`, then they start
+/// afresh.
 #[derive(Clone)]
 pub struct Kept<T> {
     kept: Arc<std::sync::Mutex<std::collections::HashMap<KeptKey, T>>>,
@@ -93,7 +94,8 @@ pub type KeptKey = (String, String, i64);
 /// The register's totals by search.
 pub type Totals = Kept<i64>;
 
-const KEPT: usize = 4096;
+/// A public record is about 600 bytes: 20,000 of them about 12 MB.
+const KEPT: usize = 20_000;
 
 impl<T> Default for Kept<T> {
     fn default() -> Self {

@@ -591,26 +591,27 @@ pub async fn history(
     .await
 }
 
-/// [`public`], from `cache` while the certificates' history has not moved
-/// and the day is the same: what scanning a QR code asks for most, read
-/// with one query instead of six.
+/// [`public`], from `cache` while nothing it is read from has changed and
+/// the day is the same: what scanning a QR code asks for most, answered
+/// without the database (see [`super::changes`]).
 pub async fn public_cached(
-    conn: &mut SqliteConnection,
+    db: &super::Db,
     cache: &crate::ssr::context::Kept<PublicCertificate>,
     number: &str,
     today: &str,
 ) -> Result<Option<PublicCertificate>, sqlx::Error> {
-    let key = (
-        number.to_owned(),
-        today.to_owned(),
-        history_version(conn).await?,
-    );
+    use super::changes::Topic;
+    let version = db.changes.version(Topic::Certificates);
+    let key = (number.to_owned(), today.to_owned(), version as i64);
     if let Some(found) = cache.get(&key) {
         return Ok(Some(found));
     }
-    let found = public(conn, number, today).await?;
+    let mut conn = db.reader.acquire().await?;
+    let found = public(&mut conn, number, today).await?;
     if let Some(record) = &found {
-        cache.put(key, record.clone());
+        if db.changes.unchanged_since(Topic::Certificates, version) {
+            cache.put(key, record.clone());
+        }
     }
     Ok(found)
 }
@@ -999,17 +1000,6 @@ pub async fn admin_view(
         allowed,
         today: today.to_owned(),
     }))
-}
-
-/// Holders of certificates in force on `today` whose name or number
-/// contains `query` (any case); a page of them and how many in all.
-/// What the certificates' history has reached: every issue and change
-/// writes an event (append-only), so a count made at this version holds
-/// until it moves.
-pub async fn history_version(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM certificate_events")
-        .fetch_one(conn)
-        .await
 }
 
 /// A page of the public register, and how many it holds in all (counted

@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod catalogue;
 pub mod certificates;
+pub mod changes;
 pub mod enrolments;
 pub mod exams;
 pub mod meta;
@@ -36,6 +37,8 @@ pub struct Db {
     pub writer: SqlitePool,
     /// Readers never block the writer under WAL.
     pub reader: SqlitePool,
+    /// Versions the writer moves as it commits (see [`changes`]).
+    pub changes: changes::Changes,
 }
 
 impl Db {
@@ -58,17 +61,41 @@ impl Db {
                 std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
             }
         }
+        let changes = changes::Changes::for_file(options.get_filename());
+        // No ping before each acquire: a local file does not drop a
+        // connection the way a network does, and the ping is a round trip
+        // to the connection's thread on every request.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
+            .test_before_acquire(false)
+            .after_connect({
+                let changes = changes.clone();
+                move |conn, _| {
+                    let changes = changes.clone();
+                    Box::pin(async move { changes.watch(conn).await })
+                }
+            })
+            .after_release({
+                let changes = changes.clone();
+                move |_, _| {
+                    changes.writer_released();
+                    Box::pin(async { Ok(true) })
+                }
+            })
             .connect_with(options.clone())
             .await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(readers.max(1))
             .acquire_timeout(Duration::from_secs(30))
+            .test_before_acquire(false)
             .connect_with(options.read_only(true))
             .await?;
-        Ok(Db { writer, reader })
+        Ok(Db {
+            writer,
+            reader,
+            changes,
+        })
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {

@@ -1,0 +1,292 @@
+//! What has changed in the database, known without asking it.
+//!
+//! The hottest reads (a certificate's public record, the register's totals,
+//! whole public pages) are kept in memory by a version of what they were read
+//! from. Asking SQLite for that version on every request costs a round trip
+//! to sqlx's connection thread and back, about as much as the read itself
+//! (docs/PERFORMANCE.md). Instead the writer connection reports every row it
+//! changes (SQLite's update hook) and every commit (the commit hook), and
+//! the versions here move the moment a change commits.
+//!
+//! Two rules keep a kept value from ever being older than what it claims:
+//! - A version moves twice: when the writer starts to commit (before the
+//!   change is visible) and when it hands the connection back (after). A
+//!   value read in between carries the first, already stale, version.
+//! - A value is kept only if the version did not move while it was read
+//!   and no commit was under way ([`Changes::unchanged_since`]).
+//!
+//! Another process writing the same file (an operator's `academy demo`, a
+//! test, the sqlite3 shell) is not seen by the hooks: it changes the
+//! write-ahead log, whose length and time are compared with what this
+//! process last left there ([`Changes::version`] stats it; a stat is a
+//! system call, not a round trip through the database).
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+/// What a kept value depends on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Topic {
+    /// Anything a visitor can see without signing in: the catalogue, the
+    /// register, certificates' public records.
+    Public,
+    /// Certificates, their history, types, centres and courses: what a
+    /// certificate's public record and the register are read from.
+    Certificates,
+}
+
+/// Tables no page shows to a visitor: their changes move no version. A table
+/// missing here counts as public, so a new table can only make keeping less
+/// effective, never wrong.
+const PRIVATE_TABLES: &[&str] = &[
+    "sessions",
+    "login_failures",
+    "audit_events",
+    "attempts",
+    "answers",
+    "password_tokens",
+    "status_lists",
+    "regrades",
+    "grade_overrides",
+    "accommodations",
+];
+
+/// What a certificate's public record and the register read.
+const CERTIFICATE_TABLES: &[&str] = &[
+    "certificates",
+    "certificate_events",
+    "certificate_types",
+    "centres",
+    "courses",
+];
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Touched {
+    /// Any row, private or not.
+    rows: bool,
+    public: bool,
+    certificates: bool,
+}
+
+/// The write-ahead log's length and modification time.
+type WalState = Option<(u64, SystemTime)>;
+
+#[derive(Debug, Default)]
+struct Inner {
+    public: AtomicU64,
+    certificates: AtomicU64,
+    /// From the writer's commit hook until it hands the connection back:
+    /// what a reader sees now may be from before the commit.
+    committing: AtomicBool,
+    /// Touched by the writer's open transaction.
+    pending: Mutex<Touched>,
+    /// Touched by the transaction being committed.
+    committed: Mutex<Touched>,
+    /// The database's write-ahead log, when it is a file.
+    wal: Option<PathBuf>,
+    /// The log as this process last left it.
+    wal_seen: Mutex<WalState>,
+}
+
+/// Versions of what the database holds, moved by the writer's hooks.
+#[derive(Clone, Debug, Default)]
+pub struct Changes(Arc<Inner>);
+
+impl Changes {
+    /// For the database file at `path` (its log is `path-wal`).
+    pub fn for_file(path: &std::path::Path) -> Self {
+        let wal = (!path.as_os_str().is_empty() && path != std::path::Path::new(":memory:"))
+            .then(|| PathBuf::from(format!("{}-wal", path.display())));
+        let changes = Changes(Arc::new(Inner {
+            wal,
+            ..Default::default()
+        }));
+        changes.remember_wal();
+        changes
+    }
+
+    /// The version of `topic` now. Equal versions mean nothing it depends
+    /// on has changed in between.
+    pub fn version(&self, topic: Topic) -> u64 {
+        self.notice_other_writers();
+        self.counter(topic).load(Ordering::Acquire)
+    }
+
+    /// Whether a value read at `version` may be kept: nothing moved since
+    /// and no commit is under way.
+    pub fn unchanged_since(&self, topic: Topic, version: u64) -> bool {
+        !self.0.committing.load(Ordering::Acquire) && self.version(topic) == version
+    }
+
+    fn counter(&self, topic: Topic) -> &AtomicU64 {
+        match topic {
+            Topic::Public => &self.0.public,
+            Topic::Certificates => &self.0.certificates,
+        }
+    }
+
+    fn bump(&self, touched: Touched) {
+        if touched.public {
+            self.0.public.fetch_add(1, Ordering::AcqRel);
+        }
+        if touched.certificates {
+            self.0.certificates.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+
+    /// The writer changed a row of `table`.
+    fn row_changed(&self, table: &str) {
+        let mut pending = lock(&self.0.pending);
+        pending.rows = true;
+        if !PRIVATE_TABLES.contains(&table) {
+            pending.public = true;
+        }
+        if CERTIFICATE_TABLES.contains(&table) {
+            pending.certificates = true;
+        }
+    }
+
+    /// The writer is committing (SQLite's commit hook: the change is not
+    /// visible yet).
+    fn committing(&self) {
+        let mut touched = std::mem::take(&mut *lock(&self.0.pending));
+        // The update hook does not see WITHOUT ROWID tables (answers,
+        // exam draws, class instructors…): a commit with no row seen may
+        // have changed one of them, so it counts as public.
+        if !touched.rows {
+            touched.public = true;
+        }
+        self.0.committing.store(true, Ordering::Release);
+        self.bump(touched);
+        let mut committed = lock(&self.0.committed);
+        committed.public |= touched.public;
+        committed.certificates |= touched.certificates;
+    }
+
+    fn rolled_back(&self) {
+        *lock(&self.0.pending) = Touched::default();
+    }
+
+    /// The writer handed its connection back: whatever it committed is
+    /// visible now.
+    fn released(&self) {
+        if !self.0.committing.load(Ordering::Acquire) {
+            return;
+        }
+        let touched = std::mem::take(&mut *lock(&self.0.committed));
+        self.remember_wal();
+        self.bump(touched);
+        self.0.committing.store(false, Ordering::Release);
+    }
+
+    fn wal_state(&self) -> WalState {
+        let meta = std::fs::metadata(self.0.wal.as_ref()?).ok()?;
+        Some((meta.len(), meta.modified().ok()?))
+    }
+
+    fn remember_wal(&self) {
+        if self.0.wal.is_some() {
+            *lock(&self.0.wal_seen) = self.wal_state();
+        }
+    }
+
+    /// A log that differs from how this process left it, with no commit of
+    /// ours under way, was written by someone else: everything may have
+    /// changed.
+    fn notice_other_writers(&self) {
+        if self.0.wal.is_none() || self.0.committing.load(Ordering::Acquire) {
+            return;
+        }
+        let now = self.wal_state();
+        let mut seen = lock(&self.0.wal_seen);
+        if *seen != now {
+            *seen = now;
+            drop(seen);
+            self.bump(Touched {
+                rows: true,
+                public: true,
+                certificates: true,
+            });
+        }
+    }
+
+    /// Installs the hooks on the writer's connection.
+    pub async fn watch(&self, conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
+        let mut handle = conn.lock_handle().await?;
+        let changes = self.clone();
+        handle.set_update_hook(move |change| changes.row_changed(change.table));
+        let changes = self.clone();
+        handle.set_commit_hook(move || {
+            changes.committing();
+            true
+        });
+        let changes = self.clone();
+        handle.set_rollback_hook(move || changes.rolled_back());
+        Ok(())
+    }
+
+    /// To call when the writer's connection goes back to its pool.
+    pub fn writer_released(&self) {
+        self.released();
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_private_change_moves_nothing_a_certificate_moves_both() {
+        let changes = Changes::default();
+        let (public, certificates) = (
+            changes.version(Topic::Public),
+            changes.version(Topic::Certificates),
+        );
+        changes.row_changed("sessions");
+        changes.committing();
+        changes.released();
+        assert_eq!(changes.version(Topic::Public), public);
+        assert_eq!(changes.version(Topic::Certificates), certificates);
+
+        changes.row_changed("certificates");
+        changes.committing();
+        assert!(!changes.unchanged_since(Topic::Certificates, certificates));
+        changes.released();
+        assert!(changes.version(Topic::Certificates) > certificates);
+        assert!(changes.version(Topic::Public) > public);
+    }
+
+    #[test]
+    fn nothing_read_during_a_commit_is_kept() {
+        let changes = Changes::default();
+        changes.row_changed("classes");
+        changes.committing();
+        // A reader starting now sees the first move, but the commit is not
+        // visible yet: what it reads must not be kept under this version.
+        let during = changes.version(Topic::Public);
+        assert!(!changes.unchanged_since(Topic::Public, during));
+        changes.released();
+        assert!(!changes.unchanged_since(Topic::Public, during));
+        let after = changes.version(Topic::Public);
+        assert!(changes.unchanged_since(Topic::Public, after));
+    }
+
+    #[test]
+    fn a_commit_with_no_row_seen_counts_as_public_a_rollback_as_nothing() {
+        let changes = Changes::default();
+        let public = changes.version(Topic::Public);
+        changes.row_changed("classes");
+        changes.rolled_back();
+        changes.released();
+        assert_eq!(changes.version(Topic::Public), public);
+        changes.committing();
+        changes.released();
+        assert!(changes.version(Topic::Public) > public);
+    }
+}
