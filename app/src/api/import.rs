@@ -30,17 +30,28 @@ pub struct ImportOutcome {
 /// Days a "set your password" link stays valid.
 pub const LINK_DAYS: i64 = 14;
 
-/// The classes an import may enrol trainees in (administrators only).
+/// A class an import may enrol trainees in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportClass {
+    pub id: i64,
+    pub course_title: crate::api::catalogue::Localized,
+    pub name: crate::api::catalogue::Localized,
+    pub starts_on: String,
+}
+
+/// The classes an import may enrol trainees in (administrators only): those
+/// not over yet, soonest first. A national body has thousands of classes
+/// behind it; the ones trainees join are ahead.
 #[server(endpoint = "admin/import_classes")]
-pub async fn import_classes() -> Result<Vec<crate::api::teaching::TaughtClass>, AppError> {
+pub async fn import_classes() -> Result<Vec<ImportClass>, AppError> {
     use crate::domain::Role;
-    use crate::ssr::db::teaching;
+    use crate::ssr::db::{self, teaching};
     use crate::ssr::{auth, context, respond};
     respond(
         async {
             let state = context::state()?;
             auth::require_role(&state, &[Role::Administrator]).await?;
-            Ok(teaching::classes(&state.db.reader, None).await?)
+            Ok(teaching::classes_not_over(&state.db.reader, &db::china_today()).await?)
         }
         .await,
     )

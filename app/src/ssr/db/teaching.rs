@@ -101,6 +101,35 @@ pub async fn classes(
     Ok(rows.into_iter().map(TaughtClass::from).collect())
 }
 
+/// Classes whose last day is `today` or later, soonest first: what an
+/// import may enrol trainees in (no counts: a choice, not a report).
+pub async fn classes_not_over(
+    pool: &SqlitePool,
+    today: &str,
+) -> Result<Vec<crate::api::import::ImportClass>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT k.id, c.title_zh, c.title_en, k.name_zh, k.name_en, k.starts_on
+         FROM classes k JOIN courses c ON c.id = k.course_id
+         WHERE k.ends_on >= ?
+         ORDER BY k.starts_on, k.id
+         LIMIT 500",
+    )
+    .bind(today)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, title_zh, title_en, name_zh, name_en, starts_on)| {
+            crate::api::import::ImportClass {
+                id,
+                course_title: Localized::new(title_zh, title_en),
+                name: Localized::new(name_zh, name_en),
+                starts_on,
+            }
+        })
+        .collect())
+}
+
 pub async fn class(pool: &SqlitePool, class_id: i64) -> Result<Option<TaughtClass>, sqlx::Error> {
     let row: Option<ClassRow> = sqlx::query_as(&format!("{CLASS_SELECT} WHERE k.id = ?"))
         .bind(class_id)
