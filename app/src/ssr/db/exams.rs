@@ -571,12 +571,43 @@ pub async fn my_exams(
     .bind(now)
     .fetch_all(&mut *conn)
     .await?;
+    // Every attempt and override of the trainee's exams in one query each,
+    // not two per exam.
+    let ids = serde_json::to_string(&exams.iter().map(|e| e.id).collect::<Vec<_>>())
+        .unwrap_or_else(|_| "[]".into());
+    let all_attempts: Vec<AttemptRow> = sqlx::query_as(&format!(
+        "SELECT {ATTEMPT_COLUMNS} FROM attempts
+         WHERE trainee_id = ? AND exam_id IN (SELECT value FROM json_each(?))
+         ORDER BY exam_id, number"
+    ))
+    .bind(trainee_id)
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut attempts_by_exam: std::collections::HashMap<i64, Vec<AttemptRow>> =
+        std::collections::HashMap::new();
+    for attempt in all_attempts {
+        attempts_by_exam
+            .entry(attempt.exam_id)
+            .or_default()
+            .push(attempt);
+    }
+    // The latest override of each exam wins (rows in id order).
+    let overrides: std::collections::HashMap<i64, i64> = sqlx::query_as::<_, (i64, i64)>(
+        "SELECT exam_id, percent FROM grade_overrides
+         WHERE trainee_id = ? AND exam_id IN (SELECT value FROM json_each(?))
+         ORDER BY id",
+    )
+    .bind(trainee_id)
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .collect();
     let mut list = Vec::with_capacity(exams.len());
     for exam in exams {
-        let attempts = attempts_of(&mut conn, exam.id, trainee_id).await?;
-        let override_percent = override_of(&mut conn, exam.id, trainee_id)
-            .await?
-            .map(|o| o.0);
+        let attempts = attempts_by_exam.remove(&exam.id).unwrap_or_default();
+        let override_percent = overrides.get(&exam.id).copied();
         let (standing, percent) = standing(&exam, &attempts, override_percent, now);
         list.push(MyExam {
             exam: exam.info(),
