@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod forms;
+pub mod page_cache;
 pub mod public_api;
 pub mod routes;
 pub mod security;

@@ -195,7 +195,10 @@ pub fn router(state: AppState) -> Router {
             routes,
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || {
+                    provide_context(state.clone());
+                    provide_context(app::ssr::auth::RequestUser::default());
+                }
             },
             {
                 let options = state.leptos_options.clone();
@@ -208,6 +211,10 @@ pub fn router(state: AppState) -> Router {
     // middleware calls a server function and renders a page through it.
     Router::new()
         .fallback_service(routes)
+        .layer(axum::middleware::from_fn_with_state(
+            (state.clone(), crate::page_cache::PageCache::default()),
+            crate::page_cache::keep_public_pages,
+        ))
         .layer(axum::middleware::from_fn(malformed_calls_are_bad_requests))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

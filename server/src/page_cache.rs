@@ -1,0 +1,340 @@
+//! Public pages kept whole for visitors who are not signed in.
+//!
+//! A certificate's verify page, the register and the catalogue are the same
+//! for every visitor in a language on a day, until what they show changes.
+//! Rendering one takes Leptos's whole machinery (owners, views, an async
+//! render) and several database reads; sending a kept copy takes a map
+//! lookup. A copy is kept by the page's address, its language, the day and
+//! the version of what it shows ([`app::ssr::db::changes`]): a change this
+//! server commits drops it at once, one another process makes is seen in
+//! its write-ahead log, and no copy is older than [`MAX_AGE`] whatever
+//! happens (a page may say "closes in an hour").
+//!
+//! Each response still gets its own script nonce: a copy is stored cut
+//! where its nonce was, and sewn together with a fresh one. The nonce was
+//! drawn after the data was read, so nothing in the data can contain it.
+
+use app::i18n::Lang;
+use app::ssr::db::changes::Topic;
+use app::ssr::AppState;
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// No copy is older than this, whatever the versions say.
+pub const MAX_AGE: Duration = Duration::from_secs(30);
+/// Bytes of copies at most (a verify page is about 5 KB: some 13,000 of
+/// them); past it the stale ones go, then all.
+const MAX_BYTES: usize = 64 * 1024 * 1024;
+/// A page larger than this is sent, not kept.
+const MAX_PAGE_BYTES: usize = 256 * 1024;
+/// Tells a test or an operator that a response was a kept copy.
+pub const HIT_HEADER: &str = "x-page-cache";
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Key {
+    path_and_query: String,
+    lang: Lang,
+    today: String,
+    version: u64,
+}
+
+struct Page {
+    made: Instant,
+    headers: HeaderMap,
+    /// The body cut where the nonce was.
+    pieces: Vec<Bytes>,
+}
+
+/// The kept pages of one server.
+#[derive(Clone, Default)]
+pub struct PageCache {
+    pages: Arc<Mutex<Pages>>,
+}
+
+#[derive(Default)]
+struct Pages {
+    by_key: HashMap<Key, Arc<Page>>,
+    bytes: usize,
+}
+
+impl Page {
+    fn bytes(&self) -> usize {
+        self.pieces.iter().map(Bytes::len).sum::<usize>() + 256
+    }
+}
+
+impl PageCache {
+    fn get(&self, key: &Key) -> Option<Arc<Page>> {
+        let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        pages
+            .by_key
+            .get(key)
+            .filter(|page| page.made.elapsed() < MAX_AGE)
+            .cloned()
+    }
+
+    fn put(&self, key: Key, page: Page) {
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        let pages = &mut *pages;
+        if pages.bytes + page.bytes() > MAX_BYTES {
+            pages
+                .by_key
+                .retain(|kept, page| kept.today == key.today && page.made.elapsed() < MAX_AGE);
+            pages.bytes = pages.by_key.values().map(|p| p.bytes()).sum();
+            if pages.bytes + page.bytes() > MAX_BYTES {
+                pages.by_key.clear();
+                pages.bytes = 0;
+            }
+        }
+        pages.bytes += page.bytes();
+        if let Some(old) = pages.by_key.insert(key, Arc::new(page)) {
+            pages.bytes -= old.bytes();
+        }
+    }
+}
+
+/// Which pages are kept, and what each shows. Everything else (a signed-in
+/// page, a form, an admin's list) is rendered for each request.
+fn topic(path: &str) -> Option<Topic> {
+    let one_segment_under = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+    };
+    match path {
+        "/verify" | "/auditors" => Some(Topic::Certificates),
+        _ if one_segment_under("/verify/") => Some(Topic::Certificates),
+        "/" | "/courses" => Some(Topic::Public),
+        _ if one_segment_under("/courses/") => Some(Topic::Public),
+        _ => None,
+    }
+}
+
+/// Pages that are public lookups, limited per address like the API.
+fn is_lookup(path: &str) -> bool {
+    path.starts_with("/verify/") || path == "/auditors"
+}
+
+/// A visitor: no cookie but the language switch's.
+fn is_visitor(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .all(|c| c.is_ok_and(|c| c.name() == app::i18n::LANG_COOKIE))
+}
+
+pub async fn keep_public_pages(
+    State((state, pages)): State<(AppState, PageCache)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let Some(topic) = topic(path) else {
+        return next.run(request).await;
+    };
+    if request.method() != Method::GET || !is_visitor(request.headers()) {
+        return next.run(request).await;
+    }
+    let key = Key {
+        path_and_query: request
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default(),
+        lang: app::ssr::context::lang_of(request.headers()),
+        today: app::ssr::db::china_today(),
+        version: state.db.changes.version(topic),
+    };
+    if let Some(page) = pages.get(&key) {
+        // A kept copy still counts against the caller's lookups; one over
+        // the limit is rendered, and the page says to wait.
+        let admitted = !is_lookup(path) || {
+            let socket = request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0);
+            match crate::public_api::caller(&state, request.headers(), socket) {
+                Some(address) => state.lookups.check(address, app::ssr::db::now()).is_none(),
+                None => true,
+            }
+        };
+        if admitted {
+            return sew(&page);
+        }
+        return next.run(request).await;
+    }
+    let response = next.run(request).await;
+    keep(&state, &pages, key, topic, response).await
+}
+
+/// A kept page with a fresh nonce.
+fn sew(page: &Page) -> Response {
+    let nonce = leptos::nonce::Nonce::new();
+    let mut body = Vec::with_capacity(page.pieces.iter().map(Bytes::len).sum::<usize>() + 64);
+    for (i, piece) in page.pieces.iter().enumerate() {
+        if i > 0 {
+            body.extend_from_slice(nonce.as_bytes());
+        }
+        body.extend_from_slice(piece);
+    }
+    let mut response = Response::new(Body::from(body));
+    *response.headers_mut() = page.headers.clone();
+    if let Ok(policy) = HeaderValue::from_str(&app::ssr::policy::page_policy(&nonce)) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    response
+        .headers_mut()
+        .insert(HIT_HEADER, HeaderValue::from_static("hit"));
+    response
+}
+
+/// Keeps `response` if it is a plain page everyone would be sent, and
+/// nothing it shows changed while it was made.
+async fn keep(
+    state: &AppState,
+    pages: &PageCache,
+    key: Key,
+    topic: Topic,
+    response: Response,
+) -> Response {
+    let nonce = response
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .and_then(nonce_of)
+        .map(str::to_owned);
+    let plain = response.status() == StatusCode::OK
+        && !response.headers().contains_key(header::SET_COOKIE)
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"));
+    let Some(nonce) = nonce.filter(|_| plain) else {
+        return response;
+    };
+    let (parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            // Too long to keep, or the render failed part-way: the page
+            // cannot be sent whole either.
+            tracing::error!(%error, "reading a rendered page");
+            return Response::from_parts(parts, Body::empty());
+        }
+    };
+    if state.db.changes.unchanged_since(topic, key.version) {
+        let mut headers = parts.headers.clone();
+        headers.remove(header::CONTENT_SECURITY_POLICY);
+        pages.put(
+            key,
+            Page {
+                made: Instant::now(),
+                headers,
+                pieces: cut(&bytes, nonce.as_bytes()),
+            },
+        );
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The nonce a page policy allows scripts by.
+fn nonce_of(policy: &str) -> Option<&str> {
+    let start = policy.find("'nonce-")? + "'nonce-".len();
+    let len = policy[start..].find('\'')?;
+    Some(&policy[start..start + len]).filter(|n| !n.is_empty())
+}
+
+/// `bytes` cut at every `needle`.
+fn cut(bytes: &Bytes, needle: &[u8]) -> Vec<Bytes> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut at = 0;
+    while at + needle.len() <= bytes.len() {
+        if &bytes[at..at + needle.len()] == needle {
+            pieces.push(bytes.slice(start..at));
+            at += needle.len();
+            start = at;
+        } else {
+            at += 1;
+        }
+    }
+    pieces.push(bytes.slice(start..));
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_public_pages_are_kept() {
+        assert_eq!(topic("/verify/P01-2023-00001"), Some(Topic::Certificates));
+        assert_eq!(topic("/verify"), Some(Topic::Certificates));
+        assert_eq!(topic("/auditors"), Some(Topic::Certificates));
+        assert_eq!(topic("/"), Some(Topic::Public));
+        assert_eq!(topic("/courses"), Some(Topic::Public));
+        assert_eq!(topic("/courses/SC01-AUD"), Some(Topic::Public));
+        for private in [
+            "/me",
+            "/login",
+            "/register",
+            "/courses/SC01-AUD/enrol",
+            "/courses/",
+            "/verify/",
+            "/admin/certificates",
+            "/teach",
+            "/api/v1/certificates/P01-2023-00001",
+        ] {
+            assert_eq!(topic(private), None, "{private}");
+        }
+    }
+
+    #[test]
+    fn a_signed_in_caller_is_not_a_visitor() {
+        let mut headers = HeaderMap::new();
+        assert!(is_visitor(&headers));
+        headers.insert(header::COOKIE, HeaderValue::from_static("academy_lang=zh"));
+        assert!(is_visitor(&headers));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("academy_lang=zh; academy_session=abc"),
+        );
+        assert!(!is_visitor(&headers));
+        headers.insert(header::COOKIE, HeaderValue::from_static("garbage"));
+        assert!(!is_visitor(&headers));
+    }
+
+    #[test]
+    fn a_page_is_cut_at_its_nonce_and_sewn_with_a_new_one() {
+        let page = Bytes::from_static(b"<script nonce=\"abc\">x</script><p>abc</p>");
+        let pieces = cut(&page, b"abc");
+        assert_eq!(pieces.len(), 3);
+        let sewn = sew(&Page {
+            made: Instant::now(),
+            headers: HeaderMap::new(),
+            pieces,
+        });
+        let policy = sewn.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let fresh = nonce_of(&policy).unwrap();
+        assert_ne!(fresh, "abc");
+        assert_eq!(cut(&Bytes::from_static(b"abc"), b"abc").len(), 2);
+        assert_eq!(
+            nonce_of("script-src 'self' 'nonce-xyz' 'wasm-unsafe-eval'"),
+            Some("xyz")
+        );
+    }
+}

@@ -1,0 +1,211 @@
+//! Public pages and records kept in memory (server/src/page_cache.rs,
+//! app/src/ssr/db/changes.rs): a visitor is sent a kept copy with its own
+//! nonce, and never one older than the database — whether the change comes
+//! from this server's writer or from another process writing the file.
+
+use academy_tests::{spawn_app, TestApp};
+use app::domain::certificate::Change;
+use app::ssr::db::certificates::{self, ChangeRequest};
+use app::ssr::db::{self, Db};
+use reqwest::Response;
+
+const HIT: &str = "x-page-cache";
+
+fn revoke() -> ChangeRequest<'static> {
+    ChangeRequest {
+        change: Change::Revoke,
+        reason: "证书造假",
+        until: None,
+        corrected_name: None,
+        renewed_on: None,
+        ip: None,
+    }
+}
+
+async fn revoke_in(db: &Db, certificate_id: i64, admin: i64) {
+    let mut tx = db.begin_write().await.unwrap();
+    certificates::change_in(
+        &mut tx,
+        certificate_id,
+        &revoke(),
+        admin,
+        &db::china_today(),
+        db::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+fn was_kept(response: &Response) -> bool {
+    response.headers().get(HIT).is_some()
+}
+
+/// The page's body, after checking its scripts carry the nonce its policy
+/// allows, and only that one.
+async fn page(response: Response) -> (String, String) {
+    assert_eq!(response.status(), 200);
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let start = policy.find("'nonce-").unwrap() + "'nonce-".len();
+    let nonce = policy[start..start + policy[start..].find('\'').unwrap()].to_owned();
+    let body = response.text().await.unwrap();
+    let in_body: Vec<&str> = body
+        .match_indices("nonce=\"")
+        .map(|(i, m)| {
+            let rest = &body[i + m.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    assert!(!in_body.is_empty(), "a page has scripts with a nonce");
+    assert!(
+        in_body.iter().all(|n| *n == nonce),
+        "{in_body:?} vs {nonce}"
+    );
+    (nonce, body)
+}
+
+async fn two_certificates(app: &TestApp) -> (Vec<certificates::Issued>, i64) {
+    let (class_id, kind, trainees, admin) = app.completed_class("KPT", 2, false).await;
+    let issued = app
+        .issue_certificates(&kind, class_id, &trainees, &db::china_today(), admin)
+        .await;
+    (issued, admin)
+}
+
+#[tokio::test]
+async fn a_kept_verify_page_is_dropped_the_moment_its_certificate_changes() {
+    let app = spawn_app().await;
+    let (issued, admin) = two_certificates(&app).await;
+    let visitor = app.client();
+    let url = app.url(&format!("/verify/{}", issued[0].number));
+
+    let first = visitor.get(&url).send().await.unwrap();
+    assert!(!was_kept(&first));
+    let (first_nonce, first_body) = page(first).await;
+    let second = visitor.get(&url).send().await.unwrap();
+    assert!(was_kept(&second), "the second visit is sent the kept page");
+    let (second_nonce, second_body) = page(second).await;
+    assert_ne!(
+        first_nonce, second_nonce,
+        "every response has its own nonce"
+    );
+    assert_eq!(
+        first_body.replace(&first_nonce, ""),
+        second_body.replace(&second_nonce, "")
+    );
+    // The JSON record is kept too; warm it.
+    let api = app.url(&format!("/api/v1/certificates/{}", issued[0].number));
+    let record: serde_json::Value = visitor
+        .get(&api)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(record["status"], "valid");
+
+    // Revoked by this server's writer: the next visit renders afresh.
+    revoke_in(&app.state.db, issued[0].certificate_id, admin).await;
+    let after = visitor.get(&url).send().await.unwrap();
+    assert!(
+        !was_kept(&after),
+        "a change to the certificate drops the copy"
+    );
+    let (_, body) = page(after).await;
+    assert_ne!(body, first_body);
+    let record: serde_json::Value = visitor
+        .get(&api)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(record["status"], "revoked");
+}
+
+#[tokio::test]
+async fn a_change_written_by_another_process_is_seen_too() {
+    let app = spawn_app().await;
+    let (issued, admin) = two_certificates(&app).await;
+    let visitor = app.client();
+    let url = app.url(&format!("/verify/{}", issued[1].number));
+    let api = app.url(&format!("/api/v1/certificates/{}", issued[1].number));
+    let (_, before) = page(visitor.get(&url).send().await.unwrap()).await;
+    assert!(was_kept(&visitor.get(&url).send().await.unwrap()));
+    let record: serde_json::Value = visitor
+        .get(&api)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(record["status"], "valid");
+
+    // Its own pools and hooks: to the server it is another writer of the file.
+    let other = Db::connect(&app.db_path.to_string_lossy(), 1)
+        .await
+        .unwrap();
+    revoke_in(&other, issued[1].certificate_id, admin).await;
+    other.writer.close().await;
+    other.reader.close().await;
+
+    let after = visitor.get(&url).send().await.unwrap();
+    assert!(!was_kept(&after));
+    let (_, body) = page(after).await;
+    assert_ne!(body, before);
+    let record: serde_json::Value = visitor
+        .get(&api)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(record["status"], "revoked");
+}
+
+#[tokio::test]
+async fn a_signed_in_caller_is_never_sent_a_kept_page_and_signing_in_drops_none() {
+    let app = spawn_app().await;
+    let (issued, _) = two_certificates(&app).await;
+    let url = app.url(&format!("/verify/{}", issued[0].number));
+    let visitor = app.client();
+    page(visitor.get(&url).send().await.unwrap()).await;
+    assert!(was_kept(&visitor.get(&url).send().await.unwrap()));
+
+    // Signing in writes a session (a private table): the visitor's copy
+    // stands, and the signed-in caller's pages are their own.
+    let (trainee, _) = app
+        .quick_session(app::domain::Role::Trainee, "kept@example.cn")
+        .await;
+    for _ in 0..2 {
+        let response = trainee.get(&url).send().await.unwrap();
+        assert!(!was_kept(&response));
+        page(response).await;
+    }
+    assert!(was_kept(&visitor.get(&url).send().await.unwrap()));
+
+    // Each language is kept apart.
+    let english = visitor
+        .get(&url)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    let chinese = visitor
+        .get(&url)
+        .header("accept-language", "zh-CN")
+        .send()
+        .await
+        .unwrap();
+    let (_, english) = page(english).await;
+    let (_, chinese) = page(chinese).await;
+    assert!(english.contains("lang=\"en\""));
+    assert!(chinese.contains("lang=\"zh"));
+}
