@@ -82,6 +82,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         status_lists: Default::default(),
         register_totals: Default::default(),
         public_records: Default::default(),
+        live_sessions: app::ssr::auth::LiveSessions::watching(&db.changes),
         db,
         hasher: Hasher::with_queue(config.hash_concurrency, config.hash_queue),
         settings: Arc::new(Settings {

@@ -1,7 +1,8 @@
-//! Public pages and records kept in memory (server/src/page_cache.rs,
-//! app/src/ssr/db/changes.rs): a visitor is sent a kept copy with its own
-//! nonce, and never one older than the database — whether the change comes
-//! from this server's writer or from another process writing the file.
+//! What the server keeps in memory (server/src/page_cache.rs,
+//! app/src/ssr/db/changes.rs): public pages and records, and live sessions.
+//! A visitor is sent a kept page with its own nonce, and nothing kept is
+//! ever older than the database — whether the change comes from this
+//! server's writer or from another process writing the file.
 
 use academy_tests::{spawn_app, TestApp};
 use app::domain::certificate::Change;
@@ -208,4 +209,75 @@ async fn a_signed_in_caller_is_never_sent_a_kept_page_and_signing_in_drops_none(
     let (_, chinese) = page(chinese).await;
     assert!(english.contains("lang=\"en\""));
     assert!(chinese.contains("lang=\"zh"));
+}
+
+#[tokio::test]
+async fn a_kept_page_still_counts_against_the_callers_lookups() {
+    let app = academy_tests::spawn_app_with(|config| config.lookups_per_minute = 3).await;
+    let (issued, _) = two_certificates(&app).await;
+    let visitor = app.client();
+    let url = app.url(&format!("/verify/{}", issued[0].number));
+    page(visitor.get(&url).send().await.unwrap()).await;
+    let kept = visitor.get(&url).send().await.unwrap();
+    assert!(was_kept(&kept));
+    page(kept).await;
+    page(visitor.get(&url).send().await.unwrap()).await;
+    let refused = visitor.get(&url).send().await.unwrap();
+    assert_eq!(refused.status(), 429, "the fourth lookup in a minute");
+    assert!(!was_kept(&refused));
+    // The catalogue is no lookup: kept and sent without limit.
+    for _ in 0..5 {
+        let catalogue = visitor.get(app.url("/courses")).send().await.unwrap();
+        assert_eq!(catalogue.status(), 200);
+    }
+}
+
+async fn me_status(app: &TestApp, client: &reqwest::Client) -> u16 {
+    client
+        .get(app.url("/me"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn a_kept_session_ends_the_moment_its_row_or_its_account_changes() {
+    let app = spawn_app().await;
+    let email = "kept-session@example.cn";
+    let (client, account) = app.signed_in(app::domain::Role::Trainee, email).await;
+    // The second request finds the session kept.
+    assert_eq!(me_status(&app, &client).await, 200);
+    assert_eq!(me_status(&app, &client).await, 200);
+
+    // Ended by another process: the server sees the log move.
+    let other = Db::connect(&app.db_path.to_string_lossy(), 1)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        .bind(account.id)
+        .execute(&other.writer)
+        .await
+        .unwrap();
+    other.writer.close().await;
+    other.reader.close().await;
+    assert_ne!(me_status(&app, &client).await, 200, "signed out elsewhere");
+
+    // Signed in again and kept; then the account is deactivated here.
+    assert_eq!(
+        app.login(&client, email, academy_tests::PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(me_status(&app, &client).await, 200);
+    assert_eq!(me_status(&app, &client).await, 200);
+    sqlx::query("UPDATE users SET active = 0 WHERE id = ?")
+        .bind(account.id)
+        .execute(&app.state.db.writer)
+        .await
+        .unwrap();
+    assert_ne!(me_status(&app, &client).await, 200, "deactivated");
 }

@@ -180,7 +180,8 @@ pub async fn my_exams() -> Result<Vec<MyExam>, AppError> {
             let state = context::state()?;
             let me = auth::require_role(&state, &[Role::Trainee]).await?;
             exams::close_overdue(&state.db, db::now()).await?;
-            exams::my_exams(&state.db.reader, me.id, db::now()).await
+            let mut conn = state.db.reader.acquire().await?;
+            exams::my_exams(&mut conn, me.id, db::now()).await
         }
         .await,
     )

@@ -95,14 +95,93 @@ async fn session_user(state: &AppState, token: &str) -> Result<Option<SessionUse
     let now = db::now();
     let hash = token_hash(token);
     let idle = state.settings.session_idle_minutes * 60;
-    let Some((user, last_seen)) = sessions::user(&state.db.reader, &hash, now, idle).await? else {
+    let version = state.db.changes.rows_version();
+    let live = match state.live_sessions.get(&hash) {
+        Some(kept) => Some(kept),
+        None => {
+            let read = sessions::user(&state.db.reader, &hash, now, idle).await?;
+            if let Some(live) = &read {
+                if state.db.changes.rows_unchanged_since(version) {
+                    state.live_sessions.put(&hash, live.clone());
+                }
+            }
+            read
+        }
+    };
+    // A kept session is judged by the clock as the query would have.
+    let Some(live) = live.filter(|s| s.expires_at > now && s.last_seen_at > now - idle) else {
         return Ok(None);
     };
-    if now - last_seen >= TOUCH_EVERY_SECS {
+    if now - live.last_seen_at >= TOUCH_EVERY_SECS {
         let mut conn = state.db.writer.acquire().await?;
         sessions::touch(&mut conn, &hash, now).await?;
     }
-    Ok(Some(user))
+    Ok(Some(live.user))
+}
+
+/// Live sessions as last read, by token hash: every signed-in request asks
+/// for its session, and nearly always nothing about it has changed. An
+/// entry goes the moment the writer changes its session's row (used,
+/// ended) or its account's (deactivated, renamed, another role), or
+/// another process writes the database ([`db::changes::Changes::watch_rows`]).
+#[derive(Clone, Default)]
+pub struct LiveSessions {
+    kept: std::sync::Arc<std::sync::Mutex<KeptSessions>>,
+}
+
+#[derive(Default)]
+struct KeptSessions {
+    by_hash: std::collections::HashMap<String, sessions::LiveSession>,
+    by_rowid: std::collections::HashMap<i64, String>,
+}
+
+/// Sessions kept at most; past it they start afresh.
+const LIVE_SESSIONS_KEPT: usize = 100_000;
+
+impl LiveSessions {
+    /// Kept sessions that follow the changes `changes` reports.
+    pub fn watching(changes: &db::changes::Changes) -> Self {
+        use db::changes::RowChange;
+        let live = LiveSessions::default();
+        let kept = live.kept.clone();
+        changes.watch_rows(move |change| {
+            let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+            match change {
+                RowChange::Row("sessions", rowid) => {
+                    if let Some(hash) = kept.by_rowid.remove(&rowid) {
+                        kept.by_hash.remove(&hash);
+                    }
+                }
+                RowChange::Row("users", user_id) => {
+                    let KeptSessions { by_hash, by_rowid } = &mut *kept;
+                    by_hash.retain(|_, s| {
+                        let stays = s.user.id != user_id;
+                        if !stays {
+                            by_rowid.remove(&s.rowid);
+                        }
+                        stays
+                    });
+                }
+                RowChange::Row(..) => {}
+                RowChange::Everything => *kept = KeptSessions::default(),
+            }
+        });
+        live
+    }
+
+    fn get(&self, hash: &str) -> Option<sessions::LiveSession> {
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.by_hash.get(hash).cloned()
+    }
+
+    fn put(&self, hash: &str, live: sessions::LiveSession) {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.by_hash.len() >= LIVE_SESSIONS_KEPT {
+            *kept = KeptSessions::default();
+        }
+        kept.by_rowid.insert(live.rowid, hash.to_owned());
+        kept.by_hash.insert(hash.to_owned(), live);
+    }
 }
 
 /// The signed-in user of a request handled outside Leptos (plain axum routes

@@ -74,6 +74,9 @@ pub struct AppState {
     /// The register's totals by (search, day, version of the certificates).
     #[from_ref(skip)]
     pub register_totals: Totals,
+    /// Live sessions, while none has ended and no account changed.
+    #[from_ref(skip)]
+    pub live_sessions: crate::ssr::auth::LiveSessions,
     /// Public certificate records by (number, day, version of the certificates).
     #[from_ref(skip)]
     pub public_records: Kept<crate::api::certificates::PublicCertificate>,

@@ -35,11 +35,21 @@ pub enum Topic {
     /// Certificates, their history, types, centres and courses: what a
     /// certificate's public record and the register are read from.
     Certificates,
+    /// Exam attempts: started, handed in, closed.
+    Attempts,
 }
 
-/// Tables no page shows to a visitor: their changes move no version. A table
-/// missing here counts as public, so a new table can only make keeping less
-/// effective, never wrong.
+const TOPICS: [Topic; 3] = [Topic::Public, Topic::Certificates, Topic::Attempts];
+
+impl Topic {
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+/// Tables no page shows to a visitor: their changes move no public
+/// version. A table missing here counts as public, so a new table can only
+/// make keeping less effective, never wrong.
 const PRIVATE_TABLES: &[&str] = &[
     "sessions",
     "login_failures",
@@ -62,21 +72,56 @@ const CERTIFICATE_TABLES: &[&str] = &[
     "courses",
 ];
 
+/// Tables whose changed rows are told one by one to [`Changes::watch_rows`].
+const WATCHED_TABLES: &[&str] = &["sessions", "users"];
+
+/// A change a row watcher hears of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowChange<'a> {
+    /// This row of this table (one of [`WATCHED_TABLES`]) changed.
+    Row(&'a str, i64),
+    /// Another process wrote the database: any row may have.
+    Everything,
+}
+
+type RowWatcher = Arc<dyn Fn(RowChange<'_>) + Send + Sync>;
+
+/// The topics a changed row of `table` moves.
+fn topics_of(table: &str) -> u8 {
+    let mut topics = 0;
+    if !PRIVATE_TABLES.contains(&table) {
+        topics |= Topic::Public.bit();
+    }
+    if CERTIFICATE_TABLES.contains(&table) {
+        topics |= Topic::Certificates.bit();
+    }
+    if table == "attempts" {
+        topics |= Topic::Attempts.bit();
+    }
+    topics
+}
+
+/// Topics touched, and whether any row was seen at all.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Touched {
-    /// Any row, private or not.
     rows: bool,
-    public: bool,
-    certificates: bool,
+    topics: u8,
 }
 
 /// The write-ahead log's length and modification time.
 type WalState = Option<(u64, SystemTime)>;
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Inner {
-    public: AtomicU64,
-    certificates: AtomicU64,
+    versions: [AtomicU64; 3],
+    /// Moves whenever a watched row changes (as the versions do: at the
+    /// commit and again at the release).
+    rows: AtomicU64,
+    watchers: Mutex<Vec<RowWatcher>>,
+    /// Watched rows changed by the open transaction, then by the one being
+    /// committed.
+    pending_rows: Mutex<Vec<(&'static str, i64)>>,
+    committed_rows: Mutex<Vec<(&'static str, i64)>>,
     /// From the writer's commit hook until it hands the connection back:
     /// what a reader sees now may be from before the commit.
     committing: AtomicBool,
@@ -91,8 +136,17 @@ struct Inner {
 }
 
 /// Versions of what the database holds, moved by the writer's hooks.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Changes(Arc<Inner>);
+
+impl std::fmt::Debug for Changes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Changes")
+            .field("versions", &self.0.versions)
+            .field("rows", &self.0.rows)
+            .finish()
+    }
+}
 
 impl Changes {
     /// For the database file at `path` (its log is `path-wal`).
@@ -121,30 +175,60 @@ impl Changes {
     }
 
     fn counter(&self, topic: Topic) -> &AtomicU64 {
-        match topic {
-            Topic::Public => &self.0.public,
-            Topic::Certificates => &self.0.certificates,
+        &self.0.versions[topic as usize]
+    }
+
+    fn bump(&self, topics: u8) {
+        for topic in TOPICS {
+            if topics & topic.bit() != 0 {
+                self.counter(topic).fetch_add(1, Ordering::AcqRel);
+            }
         }
     }
 
-    fn bump(&self, touched: Touched) {
-        if touched.public {
-            self.0.public.fetch_add(1, Ordering::AcqRel);
-        }
-        if touched.certificates {
-            self.0.certificates.fetch_add(1, Ordering::AcqRel);
+    /// Tells `watcher` of every change to a row of a watched table (a
+    /// session, an account), at the commit and again once it is visible,
+    /// and of any write by another process.
+    pub fn watch_rows(&self, watcher: impl Fn(RowChange<'_>) + Send + Sync + 'static) {
+        lock(&self.0.watchers).push(Arc::new(watcher));
+    }
+
+    /// The version of the watched rows now.
+    pub fn rows_version(&self) -> u64 {
+        self.notice_other_writers();
+        self.0.rows.load(Ordering::Acquire)
+    }
+
+    /// Whether a watched row read at `version` may be kept.
+    pub fn rows_unchanged_since(&self, version: u64) -> bool {
+        !self.0.committing.load(Ordering::Acquire) && self.rows_version() == version
+    }
+
+    fn tell(&self, change: RowChange<'_>) {
+        let watchers = lock(&self.0.watchers).clone();
+        for watcher in watchers {
+            watcher(change);
         }
     }
 
-    /// The writer changed a row of `table`.
-    fn row_changed(&self, table: &str) {
+    fn tell_rows(&self, rows: &[(&'static str, i64)]) {
+        if rows.is_empty() {
+            return;
+        }
+        self.0.rows.fetch_add(1, Ordering::AcqRel);
+        for &(table, rowid) in rows {
+            self.tell(RowChange::Row(table, rowid));
+        }
+    }
+
+    /// The writer changed row `rowid` of `table`.
+    fn row_changed(&self, table: &str, rowid: i64) {
         let mut pending = lock(&self.0.pending);
         pending.rows = true;
-        if !PRIVATE_TABLES.contains(&table) {
-            pending.public = true;
-        }
-        if CERTIFICATE_TABLES.contains(&table) {
-            pending.certificates = true;
+        pending.topics |= topics_of(table);
+        drop(pending);
+        if let Some(watched) = WATCHED_TABLES.iter().find(|t| **t == table) {
+            lock(&self.0.pending_rows).push((watched, rowid));
         }
     }
 
@@ -156,17 +240,19 @@ impl Changes {
         // exam draws, class instructors…): a commit with no row seen may
         // have changed one of them, so it counts as public.
         if !touched.rows {
-            touched.public = true;
+            touched.topics |= Topic::Public.bit();
         }
         self.0.committing.store(true, Ordering::Release);
-        self.bump(touched);
-        let mut committed = lock(&self.0.committed);
-        committed.public |= touched.public;
-        committed.certificates |= touched.certificates;
+        self.bump(touched.topics);
+        lock(&self.0.committed).topics |= touched.topics;
+        let rows = std::mem::take(&mut *lock(&self.0.pending_rows));
+        self.tell_rows(&rows);
+        lock(&self.0.committed_rows).extend(rows);
     }
 
     fn rolled_back(&self) {
         *lock(&self.0.pending) = Touched::default();
+        lock(&self.0.pending_rows).clear();
     }
 
     /// The writer handed its connection back: whatever it committed is
@@ -176,8 +262,10 @@ impl Changes {
             return;
         }
         let touched = std::mem::take(&mut *lock(&self.0.committed));
+        let rows = std::mem::take(&mut *lock(&self.0.committed_rows));
         self.remember_wal();
-        self.bump(touched);
+        self.bump(touched.topics);
+        self.tell_rows(&rows);
         self.0.committing.store(false, Ordering::Release);
     }
 
@@ -204,11 +292,9 @@ impl Changes {
         if *seen != now {
             *seen = now;
             drop(seen);
-            self.bump(Touched {
-                rows: true,
-                public: true,
-                certificates: true,
-            });
+            self.bump(u8::MAX);
+            self.0.rows.fetch_add(1, Ordering::AcqRel);
+            self.tell(RowChange::Everything);
         }
     }
 
@@ -216,7 +302,7 @@ impl Changes {
     pub async fn watch(&self, conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
         let mut handle = conn.lock_handle().await?;
         let changes = self.clone();
-        handle.set_update_hook(move |change| changes.row_changed(change.table));
+        handle.set_update_hook(move |change| changes.row_changed(change.table, change.rowid));
         let changes = self.clone();
         handle.set_commit_hook(move || {
             changes.committing();
@@ -242,19 +328,53 @@ mod tests {
     use super::*;
 
     #[test]
+    fn watchers_hear_of_each_watched_row_at_commit_and_release() {
+        let changes = Changes::default();
+        let heard = Arc::new(Mutex::new(Vec::new()));
+        changes.watch_rows({
+            let heard = heard.clone();
+            move |change| {
+                if let RowChange::Row(table, rowid) = change {
+                    lock(&heard).push((table.to_owned(), rowid));
+                }
+            }
+        });
+        let before = changes.rows_version();
+        changes.row_changed("sessions", 7);
+        changes.row_changed("classes", 3);
+        changes.committing();
+        assert!(!changes.rows_unchanged_since(changes.rows_version()));
+        changes.released();
+        assert_eq!(
+            *lock(&heard),
+            [("sessions".to_owned(), 7), ("sessions".to_owned(), 7)]
+        );
+        assert!(changes.rows_version() > before);
+        assert_eq!(
+            topics_of("attempts"),
+            Topic::Attempts.bit(),
+            "attempts are private"
+        );
+        changes.row_changed("users", 1);
+        changes.rolled_back();
+        changes.released();
+        assert_eq!(lock(&heard).len(), 2, "a rollback tells nothing");
+    }
+
+    #[test]
     fn a_private_change_moves_nothing_a_certificate_moves_both() {
         let changes = Changes::default();
         let (public, certificates) = (
             changes.version(Topic::Public),
             changes.version(Topic::Certificates),
         );
-        changes.row_changed("sessions");
+        changes.row_changed("sessions", 1);
         changes.committing();
         changes.released();
         assert_eq!(changes.version(Topic::Public), public);
         assert_eq!(changes.version(Topic::Certificates), certificates);
 
-        changes.row_changed("certificates");
+        changes.row_changed("certificates", 1);
         changes.committing();
         assert!(!changes.unchanged_since(Topic::Certificates, certificates));
         changes.released();
@@ -265,7 +385,7 @@ mod tests {
     #[test]
     fn nothing_read_during_a_commit_is_kept() {
         let changes = Changes::default();
-        changes.row_changed("classes");
+        changes.row_changed("classes", 1);
         changes.committing();
         // A reader starting now sees the first move, but the commit is not
         // visible yet: what it reads must not be kept under this version.
@@ -281,7 +401,7 @@ mod tests {
     fn a_commit_with_no_row_seen_counts_as_public_a_rollback_as_nothing() {
         let changes = Changes::default();
         let public = changes.version(Topic::Public);
-        changes.row_changed("classes");
+        changes.row_changed("classes", 1);
         changes.rolled_back();
         changes.released();
         assert_eq!(changes.version(Topic::Public), public);

@@ -284,14 +284,28 @@ async fn settle(conn: &mut SqliteConnection, attempt_id: i64) -> Result<AttemptS
 
 /// Closes every attempt whose time is up, as if its trainee had submitted.
 pub async fn close_overdue(db: &Db, now: i64) -> Result<u64, AppError> {
-    // Cheap check on a reader first: nearly always there is nothing to do.
-    let any: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM attempts WHERE state = 'in_progress' AND deadline_at <= ? LIMIT 1",
-    )
-    .bind(now)
-    .fetch_optional(&db.reader)
-    .await?;
-    if any.is_none() {
+    // Nearly always there is nothing to do: the earliest deadline of an open
+    // attempt is kept while no attempt changes, and until it passes the
+    // database is not asked (every trainee's page and exam asks this).
+    use super::changes::Topic;
+    let version = db.changes.version(Topic::Attempts);
+    let kept = *db.open_deadline.lock().unwrap_or_else(|e| e.into_inner());
+    let earliest = match kept {
+        Some((at, earliest)) if at == version => earliest,
+        _ => {
+            let earliest: Option<i64> = sqlx::query_scalar(
+                "SELECT MIN(deadline_at) FROM attempts WHERE state = 'in_progress'",
+            )
+            .fetch_one(&db.reader)
+            .await?;
+            if db.changes.unchanged_since(Topic::Attempts, version) {
+                *db.open_deadline.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some((version, earliest));
+            }
+            earliest
+        }
+    };
+    if earliest.is_none_or(|deadline| deadline > now) {
         return Ok(0);
     }
     let mut tx = db.begin_write().await?;
@@ -556,11 +570,10 @@ async fn override_of(
 }
 
 pub async fn my_exams(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     trainee_id: i64,
     now: i64,
 ) -> Result<Vec<MyExam>, AppError> {
-    let mut conn = pool.acquire().await?;
     let exams: Vec<ExamRow> = sqlx::query_as(&format!(
         "{EXAM_SELECT}
          WHERE x.class_id IN (SELECT class_id FROM enrolments WHERE trainee_id = ?

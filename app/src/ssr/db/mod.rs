@@ -39,7 +39,14 @@ pub struct Db {
     pub reader: SqlitePool,
     /// Versions the writer moves as it commits (see [`changes`]).
     pub changes: changes::Changes,
+    /// The earliest deadline of an open exam attempt, by the version of the
+    /// attempts it was read at (see `exams::close_overdue`).
+    pub open_deadline: std::sync::Arc<std::sync::Mutex<Option<KeptDeadline>>>,
 }
+
+/// The version of the attempts, and the earliest deadline of an open one
+/// then (`None`: none open).
+pub type KeptDeadline = (u64, Option<i64>);
 
 impl Db {
     /// Opens (creating if needed) the database at `url`, a path or `sqlite:` URL.
@@ -95,6 +102,7 @@ impl Db {
             writer,
             reader,
             changes,
+            open_deadline: Default::default(),
         })
     }
 

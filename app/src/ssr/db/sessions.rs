@@ -35,19 +35,32 @@ struct SessionUserRow {
     email: String,
     role: String,
     last_seen_at: i64,
+    expires_at: i64,
+    rowid: i64,
 }
 
-/// The active user a live session belongs to, and when the session was
-/// last used; `None` for an unknown, expired or idle session (unused for
-/// `idle_secs`), or a deactivated account.
+/// A live session as read: its user, when it was last used and when it
+/// ends.
+#[derive(Debug, Clone)]
+pub struct LiveSession {
+    /// The session's row (what the writer's hooks name when it changes).
+    pub rowid: i64,
+    pub user: SessionUser,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+}
+
+/// The active user a live session belongs to, when the session was last
+/// used and when it ends; `None` for an unknown, expired or idle session
+/// (unused for `idle_secs`), or a deactivated account.
 pub async fn user(
     pool: &SqlitePool,
     token_hash: &str,
     now: i64,
     idle_secs: i64,
-) -> Result<Option<(SessionUser, i64)>, sqlx::Error> {
+) -> Result<Option<LiveSession>, sqlx::Error> {
     let row: Option<SessionUserRow> = sqlx::query_as(
-        "SELECT u.id, u.name, u.email, u.role, s.last_seen_at
+        "SELECT u.id, u.name, u.email, u.role, s.last_seen_at, s.expires_at, s.rowid AS rowid
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ? AND u.active = 1",
     )
@@ -56,16 +69,16 @@ pub async fn user(
     .bind(now - idle_secs)
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|row| {
-        (
-            SessionUser {
-                id: row.id,
-                name: row.name,
-                email: row.email,
-                role: Role::parse(&row.role).unwrap_or(Role::Trainee),
-            },
-            row.last_seen_at,
-        )
+    Ok(row.map(|row| LiveSession {
+        rowid: row.rowid,
+        user: SessionUser {
+            id: row.id,
+            name: row.name,
+            email: row.email,
+            role: Role::parse(&row.role).unwrap_or(Role::Trainee),
+        },
+        last_seen_at: row.last_seen_at,
+        expires_at: row.expires_at,
     }))
 }
 
