@@ -226,6 +226,7 @@ fn server_functions() -> Vec<ServerFn> {
         call("auth/sign_out_everywhere", |_| form![], SIGNED_IN),
         call("auth/logout", |_| form![], ANYONE),
         call("users/my_profile", |_| form![], SIGNED_IN),
+        call("users/my_page", |_| form![], SIGNED_IN),
 
         // Administrators manage accounts (the classmate's, here).
         call("admin/list_users", |_| form!["search" => "", "page" => 1], ADMINS),

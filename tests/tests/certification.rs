@@ -1008,6 +1008,32 @@ async fn a_trainee_sees_only_their_own_certificates() {
     let admins: Vec<MyCertificate> =
         json(app.call(&class.admin, "me/certificates", &[]).await).await;
     assert!(admins.is_empty());
+    // /me's single call shows the same, each trainee only their own; an
+    // administrator's page has no trainee sections.
+    for (trainee, number) in class.trainees.iter().zip(&numbers) {
+        let page: app::api::users::MyAccount =
+            json(app.call(&trainee.client, "users/my_page", &[]).await).await;
+        let record = page.trainee.expect("a trainee's page");
+        assert_eq!(
+            record
+                .certificates
+                .iter()
+                .map(|c| &c.number)
+                .collect::<Vec<_>>(),
+            [number]
+        );
+        assert_eq!(record.enrolments.len(), 1);
+    }
+    let page: app::api::users::MyAccount =
+        json(app.call(&other_class_trainee, "users/my_page", &[]).await).await;
+    assert!(page
+        .trainee
+        .expect("a trainee's page")
+        .certificates
+        .is_empty());
+    let page: app::api::users::MyAccount =
+        json(app.call(&class.admin, "users/my_page", &[]).await).await;
+    assert!(page.trainee.is_none());
 
     // A renewal is the holder's too: newest first, with the status today.
     let renewal = class

@@ -61,6 +61,54 @@ pub async fn my_profile() -> Result<Profile, AppError> {
     )
 }
 
+/// Everything `/me` shows: the profile and, for a trainee, their
+/// certificates, exams and classes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyAccount {
+    pub profile: Profile,
+    pub trainee: Option<TraineeRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraineeRecord {
+    pub certificates: Vec<crate::api::certificates::MyCertificate>,
+    pub exams: Vec<crate::api::exams::MyExam>,
+    pub enrolments: Vec<crate::api::enrolment::MyEnrolment>,
+}
+
+/// `/me` in one call on one connection: a section each would ask for the
+/// session and a connection four times over, one after the other.
+#[server(endpoint = "users/my_page")]
+pub async fn my_page() -> Result<MyAccount, AppError> {
+    use crate::ssr::db::{self, certificates, enrolments, exams, users};
+    use crate::ssr::{auth, context, respond};
+    respond(
+        async {
+            let state = context::state()?;
+            let me = auth::require_user(&state).await?;
+            let now = db::now();
+            if me.role == Role::Trainee {
+                exams::close_overdue(&state.db, now).await?;
+            }
+            let mut conn = state.db.reader.acquire().await?;
+            let profile = users::profile(&mut *conn, me.id)
+                .await?
+                .ok_or(AppError::Unauthorized)?;
+            let trainee = match profile.user.role {
+                Role::Trainee => Some(TraineeRecord {
+                    certificates: certificates::of_holder(&mut conn, me.id, &db::china_today())
+                        .await?,
+                    exams: exams::my_exams(&mut conn, me.id, now).await?,
+                    enrolments: enrolments::mine(&mut *conn, me.id).await?,
+                }),
+                _ => None,
+            };
+            Ok(MyAccount { profile, trainee })
+        }
+        .await,
+    )
+}
+
 #[server(endpoint = "admin/list_users")]
 pub async fn list_users(
     search: String,

@@ -1,14 +1,12 @@
 //! `/me`: the signed-in user's own page.
 
 use crate::api::auth::SignOutEverywhere;
-use crate::api::certificates::my_certificates;
-use crate::api::enrolment::{my_enrolments, MyEnrolment, Withdraw};
-use crate::api::exams::Standing;
-use crate::api::exams::{my_exams, MyExam};
-use crate::api::users::{my_profile, Profile};
+use crate::api::certificates::MyCertificate;
+use crate::api::enrolment::{MyEnrolment, Withdraw};
+use crate::api::exams::{MyExam, Standing};
+use crate::api::users::{my_page, MyAccount, Profile};
 use crate::components::{use_form, Form, FormMessage};
 use crate::domain::enrolment::EnrolmentState;
-use crate::domain::Role;
 use crate::domain::{Industry, Province};
 use crate::i18n::{use_lang, use_text};
 use crate::pages::errors::ErrorPage;
@@ -18,19 +16,20 @@ use leptos_meta::Title;
 #[component]
 pub fn MePage() -> impl IntoView {
     let t = use_text();
-    let profile = Resource::new(|| (), |_| my_profile());
+    let page = Resource::new(|| (), |_| my_page());
     view! {
         <Title text=t.me_title/>
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
-            {move || profile.get().map(|result| match result {
-                Ok(profile) => {
-                    let trainee = profile.user.role == Role::Trainee;
-                    view! {
-                        <ProfileView profile/>
-                        {trainee.then(|| view! { <MyCertificates/> <MyExams/> <MyClasses/> })}
-                    }
-                    .into_any()
+            {move || page.get().map(|result| match result {
+                Ok(MyAccount { profile, trainee }) => view! {
+                    <ProfileView profile/>
+                    {trainee.map(|record| view! {
+                        <MyCertificates list=record.certificates/>
+                        <MyExams list=record.exams/>
+                        <MyClasses list=record.enrolments/>
+                    })}
                 }
+                .into_any(),
                 Err(error) => view! { <ErrorPage error/> }.into_any(),
             })}
         </Suspense>
@@ -100,70 +99,57 @@ fn SignOutEverywhereForm() -> impl IntoView {
 /// The trainee's certificates with their status today, to print or
 /// download (PDF and the signed credential).
 #[component]
-fn MyCertificates() -> impl IntoView {
+fn MyCertificates(list: Vec<MyCertificate>) -> impl IntoView {
     let t = use_text();
     let lang = use_lang();
-    let certificates = Resource::new(|| (), |_| my_certificates());
-    view! {
-        <Transition fallback=|| ()>
-            {move || certificates.get().map(|result| match result {
-                Ok(list) if list.is_empty() => ().into_any(),
-                Ok(list) => view! {
-                    <section class="card" aria-labelledby="my-certificates">
-                        <h2 id="my-certificates">{t.me_certificates}</h2>
-                        <ul class="certificate-list">
-                            {list.into_iter().map(|c| view! {
-                                <li class="certificate-item">
-                                    <div>
-                                        <p class="certificate-name">{c.type_name.get(lang).to_owned()}</p>
-                                        <p class="muted">
-                                            <span class="code">{c.number.clone()}</span> " · "
-                                            {lang.iso_date(&c.issued_on)} " – " {lang.iso_date(&c.expires_on)}
-                                        </p>
-                                        <p class="actions">
-                                            <a href=format!("/certificates/{}", c.number)>{t.cert_print}</a>
-                                            <a href=format!("/certificates/{}/pdf", c.number) download>{t.cert_pdf}</a>
-                                            {(!matches!(c.status.as_str(), "revoked" | "superseded")).then(|| view! {
-                                                <a href=format!("/api/v1/certificates/{}/credential", c.number) download=format!("{}.json", c.number)>{t.cert_credential}</a>
-                                            })}
-                                            <a href=format!("/verify/{}", c.number)>{t.cert_public_page}</a>
-                                        </p>
-                                    </div>
-                                    <span class=format!("state certificate-{}", c.status)>{lang.certificate_status(&c.status)}</span>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    </section>
-                }
-                .into_any(),
-                Err(error) => view! { <p class="form-message error">{lang.error(&error)}</p> }.into_any(),
-            })}
-        </Transition>
-    }
+    (!list.is_empty()).then(|| view! {
+        <section class="card" aria-labelledby="my-certificates">
+            <h2 id="my-certificates">{t.me_certificates}</h2>
+            <ul class="certificate-list">
+                {list.into_iter().map(|c| view! {
+                    <li class="certificate-item">
+                        <div>
+                            <p class="certificate-name">{c.type_name.get(lang).to_owned()}</p>
+                            <p class="muted">
+                                <span class="code">{c.number.clone()}</span> " · "
+                                {lang.iso_date(&c.issued_on)} " – " {lang.iso_date(&c.expires_on)}
+                            </p>
+                            <p class="actions">
+                                <a href=format!("/certificates/{}", c.number)>{t.cert_print}</a>
+                                <a href=format!("/certificates/{}/pdf", c.number) download>{t.cert_pdf}</a>
+                                {(!matches!(c.status.as_str(), "revoked" | "superseded")).then(|| view! {
+                                    <a href=format!("/api/v1/certificates/{}/credential", c.number) download=format!("{}.json", c.number)>{t.cert_credential}</a>
+                                })}
+                                <a href=format!("/verify/{}", c.number)>{t.cert_public_page}</a>
+                            </p>
+                        </div>
+                        <span class=format!("state certificate-{}", c.status)>{lang.certificate_status(&c.status)}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    })
 }
 
 #[component]
-fn MyClasses() -> impl IntoView {
+fn MyClasses(list: Vec<MyEnrolment>) -> impl IntoView {
     let t = use_text();
-    let enrolments = Resource::new(|| (), |_| my_enrolments());
     view! {
         <section class="card" aria-labelledby="my-classes">
             <h2 id="my-classes">{t.me_enrolments}</h2>
-            <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
-                {move || enrolments.get().map(|result| match result {
-                    Ok(list) if list.is_empty() => view! {
-                        <p class="empty">{t.me_no_enrolments} " " <a href="/courses">{t.me_browse}</a></p>
-                    }
-                    .into_any(),
-                    Ok(list) => view! {
-                        <ul class="enrolment-list">
-                            {list.into_iter().map(|enrolment| view! { <EnrolmentItem enrolment/> }).collect_view()}
-                        </ul>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <p class="form-message error">{use_lang().error(&error)}</p> }.into_any(),
-                })}
-            </Transition>
+            {if list.is_empty() {
+                view! {
+                    <p class="empty">{t.me_no_enrolments} " " <a href="/courses">{t.me_browse}</a></p>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <ul class="enrolment-list">
+                        {list.into_iter().map(|enrolment| view! { <EnrolmentItem enrolment/> }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
         </section>
     }
 }
@@ -209,26 +195,18 @@ fn EnrolmentItem(enrolment: MyEnrolment) -> impl IntoView {
 }
 
 #[component]
-fn MyExams() -> impl IntoView {
+fn MyExams(list: Vec<MyExam>) -> impl IntoView {
     let t = use_text();
-    let exams = Resource::new(|| (), |_| my_exams());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || exams.get().map(|result| match result {
-                Ok(list) if list.is_empty() => None,
-                Ok(list) => Some(view! {
-                    <section class="card" aria-labelledby="my-exams">
-                        <h2 id="my-exams">{t.me_exams}</h2>
-                        <ul class="enrolment-list">
-                            {list.into_iter().map(|exam| view! { <ExamItem exam/> }).collect_view()}
-                        </ul>
-                    </section>
-                }
-                .into_any()),
-                Err(error) => Some(view! { <p class="form-message error">{use_lang().error(&error)}</p> }.into_any()),
-            })}
-        </Suspense>
-    }
+    (!list.is_empty()).then(|| {
+        view! {
+            <section class="card" aria-labelledby="my-exams">
+                <h2 id="my-exams">{t.me_exams}</h2>
+                <ul class="enrolment-list">
+                    {list.into_iter().map(|exam| view! { <ExamItem exam/> }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 #[component]

@@ -284,6 +284,10 @@ pub struct CertificateRow {
 
 const CERTIFICATE_COLUMNS: &str = "id, number, type_id, holder_id, holder_name, class_id, \
      centre_id, issued_on, expires_on, status, suspended_until, renews_id, superseded_by";
+/// [`CERTIFICATE_COLUMNS`] of a certificate named `x` in a join.
+const CERTIFICATE_COLUMNS_OF_X: &str = "x.id, x.number, x.type_id, x.holder_id, x.holder_name, \
+     x.class_id, x.centre_id, x.issued_on, x.expires_on, x.status, x.suspended_until, \
+     x.renews_id, x.superseded_by";
 
 impl CertificateRow {
     /// The status shown on `today` (YYYY-MM-DD).
@@ -1092,26 +1096,30 @@ pub async fn of_holder(
     holder_id: i64,
     today: &str,
 ) -> Result<Vec<MyCertificate>, sqlx::Error> {
-    let rows: Vec<CertificateRow> = sqlx::query_as(&format!(
-        "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE holder_id = ? ORDER BY id DESC"
+    #[derive(FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        certificate: CertificateRow,
+        type_zh: String,
+        type_en: String,
+    }
+    // The type's name in the same query, not one more per certificate.
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {CERTIFICATE_COLUMNS_OF_X}, t.name_zh AS type_zh, t.name_en AS type_en
+         FROM certificates x JOIN certificate_types t ON t.id = x.type_id
+         WHERE x.holder_id = ? ORDER BY x.id DESC"
     ))
     .bind(holder_id)
     .fetch_all(&mut *conn)
     .await?;
-    let mut mine = Vec::with_capacity(rows.len());
-    for row in rows {
-        let (zh, en): (String, String) =
-            sqlx::query_as("SELECT name_zh, name_en FROM certificate_types WHERE id = ?")
-                .bind(row.type_id)
-                .fetch_one(&mut *conn)
-                .await?;
-        mine.push(MyCertificate {
-            status: row.shown(today).as_str().to_owned(),
-            number: row.number,
-            type_name: Localized::new(zh, en),
-            issued_on: row.issued_on,
-            expires_on: row.expires_on,
-        });
-    }
-    Ok(mine)
+    Ok(rows
+        .into_iter()
+        .map(|row| MyCertificate {
+            status: row.certificate.shown(today).as_str().to_owned(),
+            number: row.certificate.number,
+            type_name: Localized::new(row.type_zh, row.type_en),
+            issued_on: row.certificate.issued_on,
+            expires_on: row.certificate.expires_on,
+        })
+        .collect())
 }

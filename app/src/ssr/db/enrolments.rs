@@ -267,12 +267,15 @@ impl From<MineRow> for MyEnrolment {
 }
 
 /// Every enrolment of one trainee, newest classes first.
-pub async fn mine(pool: &SqlitePool, trainee_id: i64) -> Result<Vec<MyEnrolment>, sqlx::Error> {
+pub async fn mine(
+    db: impl sqlx::SqliteExecutor<'_>,
+    trainee_id: i64,
+) -> Result<Vec<MyEnrolment>, sqlx::Error> {
     let rows: Vec<MineRow> = sqlx::query_as(&format!(
         "{MINE_SELECT} WHERE e.trainee_id = ? ORDER BY k.starts_on DESC, e.id DESC"
     ))
     .bind(trainee_id)
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(MyEnrolment::from).collect())
 }

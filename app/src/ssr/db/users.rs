@@ -151,13 +151,16 @@ struct ProfileRow {
     created_at: i64,
 }
 
-pub async fn profile(pool: &SqlitePool, id: i64) -> Result<Option<Profile>, sqlx::Error> {
+pub async fn profile(
+    db: impl sqlx::SqliteExecutor<'_>,
+    id: i64,
+) -> Result<Option<Profile>, sqlx::Error> {
     let row: Option<ProfileRow> = sqlx::query_as(
         "SELECT id, name, email, role, organisation, province, industry, created_at
          FROM users WHERE id = ?",
     )
     .bind(id)
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await?;
     Ok(row.map(|row| Profile {
         user: SessionUser {
