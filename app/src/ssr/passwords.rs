@@ -2,6 +2,11 @@
 //! burst of logins cannot starve the server of threads or memory: a few
 //! hashes at a time, a short queue behind them, and beyond that a refusal
 //! (503) rather than a pile of waiting requests.
+//!
+//! The hashes run on threads of their own at a lower priority (nice
+//! [`HASH_NICE`]): when the machine is busy, pages and lookups come first
+//! and a login waits a little longer, instead of a login storm taking a
+//! whole core from everyone (the benchmark's login scenario).
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -20,11 +25,78 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// Hashes and verifies on the blocking pool, at most `permits` at a time
+/// The hashing threads' nice value: they get about a tenth of a core's
+/// share against a busy runtime thread (Linux's weights 110 to 1024), and
+/// all of an idle machine.
+pub const HASH_NICE: i32 = 10;
+
+/// Threads that run hashing jobs, at [`HASH_NICE`]; they end when the last
+/// [`Hasher`] holding them is dropped.
+struct Workers {
+    jobs: std::sync::Mutex<std::sync::mpsc::Sender<Job>>,
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+impl std::fmt::Debug for Workers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Workers")
+    }
+}
+
+impl Workers {
+    fn start(threads: usize) -> Self {
+        let (jobs, receiver) = std::sync::mpsc::channel::<Job>();
+        let receiver = Arc::new(std::sync::Mutex::new(receiver));
+        for _ in 0..threads {
+            let receiver = receiver.clone();
+            let started = std::thread::Builder::new()
+                .name("academy-hash".into())
+                .spawn(move || {
+                    // Linux's nice is per thread: this one only (elsewhere
+                    // it would be the whole process's). Failing (a sandbox
+                    // that forbids it) leaves it at the ordinary priority.
+                    #[cfg(target_os = "linux")]
+                    let _ = rustix::process::setpriority_process(None, HASH_NICE);
+                    loop {
+                        let job = receiver.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => break,
+                        }
+                    }
+                });
+            if let Err(error) = started {
+                tracing::error!(%error, "starting a hashing thread");
+            }
+        }
+        Workers {
+            jobs: std::sync::Mutex::new(jobs),
+        }
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        job: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, HashError> {
+        let (done, result) = tokio::sync::oneshot::channel();
+        self.jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .send(Box::new(move || {
+                let _ = done.send(job());
+            }))
+            .map_err(|_| HashError::Closed)?;
+        result.await.map_err(|_| HashError::Closed)
+    }
+}
+
+/// Hashes and verifies on its own threads, at most `permits` at a time
 /// (each hash holds 19 MiB for a few tens of milliseconds), with at most
 /// `queue` more waiting.
 #[derive(Debug, Clone)]
 pub struct Hasher {
+    workers: Arc<Workers>,
     permits: Arc<Semaphore>,
     queue: usize,
     waiting: Arc<AtomicUsize>,
@@ -65,6 +137,7 @@ impl Hasher {
 
     pub fn with_queue(concurrency: usize, queue: usize) -> Self {
         Self {
+            workers: Arc::new(Workers::start(concurrency.max(1))),
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
             queue,
             waiting: Default::default(),
@@ -93,7 +166,7 @@ impl Hasher {
 
     pub async fn hash(&self, password: String) -> Result<String, HashError> {
         let _permit = self.permit().await?;
-        tokio::task::spawn_blocking(move || hash_blocking(&password)).await?
+        self.workers.run(move || hash_blocking(&password)).await?
     }
 
     /// Checks `password` against `stored`; with no stored hash (unknown
@@ -106,20 +179,20 @@ impl Hasher {
     ) -> Result<bool, HashError> {
         let _permit = self.permit().await?;
         self.verifications.fetch_add(1, Ordering::Relaxed);
-        tokio::task::spawn_blocking(move || {
-            let known = stored.is_some();
-            let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
-            let matches = PasswordHash::new(&stored)
-                .map(|parsed| {
-                    argon2()
-                        .verify_password(password.as_bytes(), &parsed)
-                        .is_ok()
-                })
-                .unwrap_or(false);
-            known && matches
-        })
-        .await
-        .map_err(HashError::from)
+        self.workers
+            .run(move || {
+                let known = stored.is_some();
+                let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
+                let matches = PasswordHash::new(&stored)
+                    .map(|parsed| {
+                        argon2()
+                            .verify_password(password.as_bytes(), &parsed)
+                            .is_ok()
+                    })
+                    .unwrap_or(false);
+                known && matches
+            })
+            .await
     }
 }
 
@@ -142,6 +215,23 @@ fn dummy_hash() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn hashing_runs_below_the_runtime_s_priority() {
+        let hasher = Hasher::new(1);
+        let inside = hasher
+            .workers
+            .run(|| rustix::process::getpriority_process(None))
+            .await
+            .unwrap()
+            .unwrap();
+        let outside = rustix::process::getpriority_process(None).unwrap();
+        // (A test run already niced past it cannot go back up.)
+        if outside < HASH_NICE {
+            assert_eq!(inside, HASH_NICE, "the runtime's thread is at {outside}");
+        }
+    }
 
     #[tokio::test]
     async fn hashes_are_argon2id_with_the_configured_cost_and_verify() {
