@@ -47,6 +47,10 @@ struct Key {
 
 struct Page {
     made: Instant,
+    /// Its own share of [`MAX_AGE`]: between a half and all of it, by its
+    /// address, so that pages made in the same second (a burst of new
+    /// visitors) are not all made again in the same second.
+    max_age: Duration,
     headers: HeaderMap,
     /// The body cut where the nonce was.
     pieces: Vec<Bytes>,
@@ -76,7 +80,7 @@ impl PageCache {
         pages
             .by_key
             .get(key)
-            .filter(|page| page.made.elapsed() < MAX_AGE)
+            .filter(|page| page.made.elapsed() < page.max_age)
             .cloned()
     }
 
@@ -86,7 +90,7 @@ impl PageCache {
         if pages.bytes + page.bytes() > MAX_BYTES {
             pages
                 .by_key
-                .retain(|kept, page| kept.today == key.today && page.made.elapsed() < MAX_AGE);
+                .retain(|kept, page| kept.today == key.today && page.made.elapsed() < page.max_age);
             pages.bytes = pages.by_key.values().map(|p| p.bytes()).sum();
             if pages.bytes + page.bytes() > MAX_BYTES {
                 pages.by_key.clear();
@@ -236,16 +240,27 @@ async fn keep(
     if state.db.changes.unchanged_since(topic, key.version) {
         let mut headers = parts.headers.clone();
         headers.remove(header::CONTENT_SECURITY_POLICY);
+        let max_age = max_age_of(&key.path_and_query);
         pages.put(
             key,
             Page {
                 made: Instant::now(),
+                max_age,
                 headers,
                 pieces: cut(&bytes, nonce.as_bytes()),
             },
         );
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Between half of [`MAX_AGE`] and all of it, spread by `path`.
+fn max_age_of(path: &str) -> Duration {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    path.hash(&mut hasher);
+    let half = MAX_AGE / 2;
+    half + Duration::from_millis(hasher.finish() % (half.as_millis() as u64 + 1))
 }
 
 /// The nonce a page policy allows scripts by.
@@ -301,6 +316,17 @@ mod tests {
     }
 
     #[test]
+    fn pages_made_together_age_apart() {
+        let ages: std::collections::BTreeSet<Duration> = (0..50)
+            .map(|n| max_age_of(&format!("/verify/P01-2024-{n:05}")))
+            .collect();
+        assert!(ages.len() > 40, "spread: {ages:?}");
+        assert!(ages
+            .iter()
+            .all(|age| *age >= MAX_AGE / 2 && *age <= MAX_AGE));
+    }
+
+    #[test]
     fn a_signed_in_caller_is_not_a_visitor() {
         let mut headers = HeaderMap::new();
         assert!(is_visitor(&headers));
@@ -322,6 +348,7 @@ mod tests {
         assert_eq!(pieces.len(), 3);
         let sewn = sew(&Page {
             made: Instant::now(),
+            max_age: MAX_AGE,
             headers: HeaderMap::new(),
             pieces,
         });
