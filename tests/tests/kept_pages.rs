@@ -38,6 +38,25 @@ async fn revoke_in(db: &Db, certificate_id: i64, admin: i64) {
     tx.commit().await.unwrap();
 }
 
+/// The database file opened with pools and hooks of its own: to the server,
+/// another process writing it.
+async fn another_process(app: &TestApp) -> Db {
+    Db::connect(&app.db_path.to_string_lossy(), 1)
+        .await
+        .unwrap()
+}
+
+async fn close(db: Db) {
+    db.writer.close().await;
+    db.reader.close().await;
+}
+
+/// A certificate's status as the JSON API gives it.
+async fn status(client: &reqwest::Client, url: &str) -> String {
+    let record: serde_json::Value = client.get(url).send().await.unwrap().json().await.unwrap();
+    record["status"].as_str().unwrap_or_default().to_owned()
+}
+
 fn was_kept(response: &Response) -> bool {
     response.headers().get(HIT).is_some()
 }
@@ -99,15 +118,7 @@ async fn a_kept_verify_page_is_dropped_the_moment_its_certificate_changes() {
     );
     // The JSON record is kept too; warm it.
     let api = app.url(&format!("/api/v1/certificates/{}", issued[0].number));
-    let record: serde_json::Value = visitor
-        .get(&api)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(record["status"], "valid");
+    assert_eq!(status(&visitor, &api).await, "valid");
 
     // Revoked by this server's writer: the next visit renders afresh.
     revoke_in(&app.state.db, issued[0].certificate_id, admin).await;
@@ -118,15 +129,7 @@ async fn a_kept_verify_page_is_dropped_the_moment_its_certificate_changes() {
     );
     let (_, body) = page(after).await;
     assert_ne!(body, first_body);
-    let record: serde_json::Value = visitor
-        .get(&api)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(record["status"], "revoked");
+    assert_eq!(status(&visitor, &api).await, "revoked");
 }
 
 #[tokio::test]
@@ -138,37 +141,17 @@ async fn a_change_written_by_another_process_is_seen_too() {
     let api = app.url(&format!("/api/v1/certificates/{}", issued[1].number));
     let (_, before) = page(visitor.get(&url).send().await.unwrap()).await;
     assert!(was_kept(&visitor.get(&url).send().await.unwrap()));
-    let record: serde_json::Value = visitor
-        .get(&api)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(record["status"], "valid");
+    assert_eq!(status(&visitor, &api).await, "valid");
 
-    // Its own pools and hooks: to the server it is another writer of the file.
-    let other = Db::connect(&app.db_path.to_string_lossy(), 1)
-        .await
-        .unwrap();
+    let other = another_process(&app).await;
     revoke_in(&other, issued[1].certificate_id, admin).await;
-    other.writer.close().await;
-    other.reader.close().await;
+    close(other).await;
 
     let after = visitor.get(&url).send().await.unwrap();
     assert!(!was_kept(&after));
     let (_, body) = page(after).await;
     assert_ne!(body, before);
-    let record: serde_json::Value = visitor
-        .get(&api)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(record["status"], "revoked");
+    assert_eq!(status(&visitor, &api).await, "revoked");
 }
 
 #[tokio::test]
@@ -253,16 +236,13 @@ async fn a_kept_session_ends_the_moment_its_row_or_its_account_changes() {
     assert_eq!(me_status(&app, &client).await, 200);
 
     // Ended by another process: the server sees the log move.
-    let other = Db::connect(&app.db_path.to_string_lossy(), 1)
-        .await
-        .unwrap();
+    let other = another_process(&app).await;
     sqlx::query("DELETE FROM sessions WHERE user_id = ?")
         .bind(account.id)
         .execute(&other.writer)
         .await
         .unwrap();
-    other.writer.close().await;
-    other.reader.close().await;
+    close(other).await;
     assert_ne!(me_status(&app, &client).await, 200, "signed out elsewhere");
 
     // Signed in again and kept; then the account is deactivated here.
