@@ -11,8 +11,8 @@
 //! happens (a page may say "closes in an hour").
 //!
 //! Each response still gets its own script nonce: a copy is stored cut
-//! where its nonce was, and sewn together with a fresh one. The nonce was
-//! drawn after the data was read, so nothing in the data can contain it.
+//! where its nonce was, and sewn together with a fresh one. A nonce is 128
+//! random bits drawn for its request, so nothing in the data contains it.
 
 use app::i18n::Lang;
 use app::ssr::db::changes::Topic;
@@ -22,6 +22,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
+use futures::StreamExt;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -120,9 +121,12 @@ fn topic(path: &str) -> Option<Topic> {
     }
 }
 
-/// Pages that are public lookups, limited per address like the API.
-fn is_lookup(path: &str) -> bool {
-    path.starts_with("/verify/") || path == "/auditors"
+/// Pages that are public lookups, limited per address like the API (the
+/// verify form's `?number=` included).
+fn is_lookup(path: &str, query: Option<&str>) -> bool {
+    let number_asked =
+        query.is_some_and(|q| form_urlencoded::parse(q.as_bytes()).any(|(key, _)| key == "number"));
+    path.starts_with("/verify/") || path == "/auditors" || (path == "/verify" && number_asked)
 }
 
 /// A visitor: no cookie but the language switch's.
@@ -144,7 +148,13 @@ pub async fn keep_public_pages(
     let Some(topic) = topic(path) else {
         return next.run(request).await;
     };
-    if request.method() != Method::GET || !is_visitor(request.headers()) {
+    // A page rendered in answer to a form post carries what was posted:
+    // it is that caller's, never kept nor answered from what is kept.
+    let answers_a_form = request
+        .extensions()
+        .get::<app::ssr::forms::Posted>()
+        .is_some();
+    if request.method() != Method::GET || answers_a_form || !is_visitor(request.headers()) {
         return next.run(request).await;
     }
     let key = Key {
@@ -160,7 +170,7 @@ pub async fn keep_public_pages(
     if let Some(page) = pages.get(&key) {
         // A kept copy still counts against the caller's lookups; one over
         // the limit is rendered, and the page says to wait.
-        let admitted = !is_lookup(path) || {
+        let admitted = !is_lookup(path, request.uri().query()) || {
             let socket = request
                 .extensions()
                 .get::<ConnectInfo<SocketAddr>>()
@@ -227,15 +237,9 @@ async fn keep(
     let Some(nonce) = nonce.filter(|_| plain) else {
         return response;
     };
-    let (parts, body) = response.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            // Too long to keep, or the render failed part-way: the page
-            // cannot be sent whole either.
-            tracing::error!(%error, "reading a rendered page");
-            return Response::from_parts(parts, Body::empty());
-        }
+    let (parts, bytes) = match read_body(response).await {
+        Ok(read) => read,
+        Err(sent_as_it_comes) => return sent_as_it_comes,
     };
     if state.db.changes.unchanged_since(topic, key.version) {
         let mut headers = parts.headers.clone();
@@ -252,6 +256,42 @@ async fn keep(
         );
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// A rendered page's body whole, or — too long to keep, or failed part-way
+/// — the response to send instead, with everything it would have had.
+async fn read_body(response: Response) -> Result<(axum::http::response::Parts, Bytes), Response> {
+    let (parts, body) = response.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut read: Vec<Bytes> = Vec::new();
+    let mut length = 0;
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(chunk) => {
+                length += chunk.len();
+                read.push(chunk);
+                if length > MAX_PAGE_BYTES {
+                    // Too long to keep: sent as it comes, what was read first.
+                    let head = futures::stream::iter(read.into_iter().map(Ok));
+                    return Err(Response::from_parts(
+                        parts,
+                        Body::from_stream(head.chain(stream)),
+                    ));
+                }
+            }
+            Err(error) => {
+                // The render failed part-way: send what there is and the
+                // error, as the page would have without us.
+                let head = futures::stream::iter(read.into_iter().map(Ok));
+                let failed = futures::stream::once(async move { Err(error) });
+                return Err(Response::from_parts(
+                    parts,
+                    Body::from_stream(head.chain(failed)),
+                ));
+            }
+        }
+    }
+    Ok((parts, Bytes::from(read.concat())))
 }
 
 /// Between half of [`MAX_AGE`] and all of it, spread by `path`.
@@ -313,6 +353,40 @@ mod tests {
         ] {
             assert_eq!(topic(private), None, "{private}");
         }
+    }
+
+    #[test]
+    fn the_verify_form_is_a_lookup_too() {
+        assert!(is_lookup("/verify/P01-2024-00001", None));
+        assert!(is_lookup("/verify", Some("number=P01-2024-00001")));
+        assert!(is_lookup("/auditors", Some("q=%E7%8E%8B")));
+        assert!(!is_lookup("/verify", None));
+        assert!(!is_lookup("/courses", Some("q=number")));
+    }
+
+    #[tokio::test]
+    async fn a_page_too_long_to_keep_is_sent_whole() {
+        let state_free_body: String = "x".repeat(MAX_PAGE_BYTES + 10);
+        let chunks: Vec<Result<Bytes, std::io::Error>> = state_free_body
+            .as_bytes()
+            .chunks(4096)
+            .map(|c| Ok(Bytes::copy_from_slice(c)))
+            .collect();
+        let mut response = Response::new(Body::from_stream(futures::stream::iter(chunks)));
+        response.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("script-src 'nonce-abc'"),
+        );
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+        let Err(sent) = read_body(response).await else {
+            panic!("a page that long is not kept");
+        };
+        let sent = axum::body::to_bytes(sent.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        assert_eq!(sent.len(), MAX_PAGE_BYTES + 10);
     }
 
     #[test]

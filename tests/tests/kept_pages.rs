@@ -87,11 +87,18 @@ async fn page(response: Response) -> (String, String) {
     (nonce, body)
 }
 
+/// Waits until the writer has handed back the connection of the last
+/// commit: until then nothing read is kept (it may predate the commit).
+async fn settled(app: &TestApp) {
+    drop(app.state.db.writer.acquire().await.unwrap());
+}
+
 async fn two_certificates(app: &TestApp) -> (Vec<certificates::Issued>, i64) {
     let (class_id, kind, trainees, admin) = app.completed_class("KPT", 2, false).await;
     let issued = app
         .issue_certificates(&kind, class_id, &trainees, &db::china_today(), admin)
         .await;
+    settled(app).await;
     (issued, admin)
 }
 

@@ -99,10 +99,11 @@ async fn session_user(state: &AppState, token: &str) -> Result<Option<SessionUse
     let live = match state.live_sessions.get(&hash) {
         Some(kept) => Some(kept),
         None => {
+            let generation = state.live_sessions.generation();
             let read = sessions::user(&state.db.reader, &hash, now, idle).await?;
             if let Some(live) = &read {
                 if state.db.changes.rows_unchanged_since(version) {
-                    state.live_sessions.put(&hash, live.clone());
+                    state.live_sessions.put(&hash, live.clone(), generation);
                 }
             }
             read
@@ -114,7 +115,11 @@ async fn session_user(state: &AppState, token: &str) -> Result<Option<SessionUse
     };
     if now - live.last_seen_at >= TOUCH_EVERY_SECS {
         let mut conn = state.db.writer.acquire().await?;
-        sessions::touch(&mut conn, &hash, now).await?;
+        if !sessions::touch(&mut conn, &hash, now).await? {
+            // Gone meanwhile (signed out, or by another process unseen).
+            state.live_sessions.forget(&hash);
+            return Ok(None);
+        }
     }
     Ok(Some(live.user))
 }
@@ -133,6 +138,9 @@ pub struct LiveSessions {
 struct KeptSessions {
     by_hash: std::collections::HashMap<String, sessions::LiveSession>,
     by_rowid: std::collections::HashMap<i64, String>,
+    /// Moves whenever the watcher drops anything: a session read before
+    /// that is not kept (its drop may have come before it was put).
+    generation: u64,
 }
 
 /// Sessions kept at most; past it they start afresh.
@@ -146,6 +154,7 @@ impl LiveSessions {
         let kept = live.kept.clone();
         changes.watch_rows(move |change| {
             let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+            kept.generation += 1;
             match change {
                 RowChange::Row("sessions", rowid) => {
                     if let Some(hash) = kept.by_rowid.remove(&rowid) {
@@ -153,7 +162,9 @@ impl LiveSessions {
                     }
                 }
                 RowChange::Row("users", user_id) => {
-                    let KeptSessions { by_hash, by_rowid } = &mut *kept;
+                    let KeptSessions {
+                        by_hash, by_rowid, ..
+                    } = &mut *kept;
                     by_hash.retain(|_, s| {
                         let stays = s.user.id != user_id;
                         if !stays {
@@ -163,7 +174,10 @@ impl LiveSessions {
                     });
                 }
                 RowChange::Row(..) => {}
-                RowChange::Everything => *kept = KeptSessions::default(),
+                RowChange::Everything => {
+                    kept.by_hash.clear();
+                    kept.by_rowid.clear();
+                }
             }
         });
         live
@@ -174,13 +188,33 @@ impl LiveSessions {
         kept.by_hash.get(hash).cloned()
     }
 
-    fn put(&self, hash: &str, live: sessions::LiveSession) {
+    fn generation(&self) -> u64 {
+        self.kept
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .generation
+    }
+
+    /// Keeps `live`, read when the generation was `generation`, unless the
+    /// watcher has dropped anything since.
+    fn put(&self, hash: &str, live: sessions::LiveSession, generation: u64) {
         let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.generation != generation {
+            return;
+        }
         if kept.by_hash.len() >= LIVE_SESSIONS_KEPT {
-            *kept = KeptSessions::default();
+            kept.by_hash.clear();
+            kept.by_rowid.clear();
         }
         kept.by_rowid.insert(live.rowid, hash.to_owned());
         kept.by_hash.insert(hash.to_owned(), live);
+    }
+
+    fn forget(&self, hash: &str) {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(live) = kept.by_hash.remove(hash) {
+            kept.by_rowid.remove(&live.rowid);
+        }
     }
 }
 

@@ -88,8 +88,12 @@ pub struct AppState {
 /// afresh.
 #[derive(Clone)]
 pub struct Kept<T> {
-    kept: Arc<std::sync::Mutex<std::collections::HashMap<KeptKey, T>>>,
+    kept: Arc<std::sync::Mutex<std::collections::HashMap<KeptKey, (std::time::Instant, T)>>>,
 }
+
+/// No value is kept longer than this, whatever the versions say (a change
+/// by another process that slipped past them is seen within it).
+const KEPT_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// A search or number, the day, and the version of what was read.
 pub type KeptKey = (String, String, i64);
@@ -111,7 +115,9 @@ impl<T> Default for Kept<T> {
 impl<T: Clone> Kept<T> {
     pub fn get(&self, key: &KeptKey) -> Option<T> {
         let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        kept.get(key).cloned()
+        kept.get(key)
+            .filter(|(made, _)| made.elapsed() < KEPT_MAX_AGE)
+            .map(|(_, value)| value.clone())
     }
 
     pub fn put(&self, key: KeptKey, value: T) {
@@ -119,7 +125,7 @@ impl<T: Clone> Kept<T> {
         if kept.len() >= KEPT {
             kept.clear();
         }
-        kept.insert(key, value);
+        kept.insert(key, (std::time::Instant::now(), value));
     }
 }
 

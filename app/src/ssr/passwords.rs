@@ -61,7 +61,11 @@ impl Workers {
                     loop {
                         let job = receiver.lock().unwrap_or_else(|e| e.into_inner()).recv();
                         match job {
-                            Ok(job) => job(),
+                            // A job that panics fails its caller (its
+                            // answer is dropped: `Closed`), not the thread.
+                            Ok(job) => {
+                                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                            }
                             Err(_) => break,
                         }
                     }

@@ -133,6 +133,8 @@ struct Inner {
     wal: Option<PathBuf>,
     /// The log as this process last left it.
     wal_seen: Mutex<WalState>,
+    /// `PRAGMA data_version` on the writer at its last release.
+    data_version: Mutex<Option<i64>>,
 }
 
 /// Versions of what the database holds, moved by the writer's hooks.
@@ -222,13 +224,21 @@ impl Changes {
     }
 
     /// The writer changed row `rowid` of `table`.
-    fn row_changed(&self, table: &str, rowid: i64) {
+    fn row_changed(&self, table: &str, rowid: i64, inserted: bool) {
         let mut pending = lock(&self.0.pending);
         pending.rows = true;
         pending.topics |= topics_of(table);
         drop(pending);
+        // A new account has no session yet: an import of thousands tells
+        // the watchers nothing.
+        if inserted && table == "users" {
+            return;
+        }
         if let Some(watched) = WATCHED_TABLES.iter().find(|t| **t == table) {
-            lock(&self.0.pending_rows).push((watched, rowid));
+            let mut rows = lock(&self.0.pending_rows);
+            if !rows.contains(&(watched, rowid)) {
+                rows.push((watched, rowid));
+            }
         }
     }
 
@@ -256,8 +266,17 @@ impl Changes {
     }
 
     /// The writer handed its connection back: whatever it committed is
-    /// visible now.
-    fn released(&self) {
+    /// visible now. `data_version` is SQLite's count of commits by other
+    /// connections as the writer sees it: when it moved, another process
+    /// wrote, and what the log's length and time would have said is lost
+    /// once the log is remembered as ours below.
+    fn released(&self, data_version: Option<i64>) {
+        if let Some(version) = data_version {
+            let before = lock(&self.0.data_version).replace(version);
+            if before.is_some_and(|before| before != version) {
+                self.everything_changed();
+            }
+        }
         if !self.0.committing.load(Ordering::Acquire) {
             return;
         }
@@ -292,17 +311,24 @@ impl Changes {
         if *seen != now {
             *seen = now;
             drop(seen);
-            self.bump(u8::MAX);
-            self.0.rows.fetch_add(1, Ordering::AcqRel);
-            self.tell(RowChange::Everything);
+            self.everything_changed();
         }
+    }
+
+    fn everything_changed(&self) {
+        self.bump(u8::MAX);
+        self.0.rows.fetch_add(1, Ordering::AcqRel);
+        self.tell(RowChange::Everything);
     }
 
     /// Installs the hooks on the writer's connection.
     pub async fn watch(&self, conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
         let mut handle = conn.lock_handle().await?;
         let changes = self.clone();
-        handle.set_update_hook(move |change| changes.row_changed(change.table, change.rowid));
+        handle.set_update_hook(move |change| {
+            let inserted = matches!(change.operation, sqlx::sqlite::SqliteOperation::Insert);
+            changes.row_changed(change.table, change.rowid, inserted)
+        });
         let changes = self.clone();
         handle.set_commit_hook(move || {
             changes.committing();
@@ -310,12 +336,26 @@ impl Changes {
         });
         let changes = self.clone();
         handle.set_rollback_hook(move || changes.rolled_back());
-        Ok(())
+        drop(handle);
+        // A new writer means the old one is gone, with whatever it had
+        // under way (SQLite calls no rollback hook for a connection closed
+        // mid-transaction, and a pool may close one without releasing it).
+        self.rolled_back();
+        self.released(None);
+        *lock(&self.0.data_version) = None;
+        self.writer_released(conn).await
     }
 
     /// To call when the writer's connection goes back to its pool.
-    pub fn writer_released(&self) {
-        self.released();
+    pub async fn writer_released(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+    ) -> Result<(), sqlx::Error> {
+        let data_version: i64 = sqlx::query_scalar("PRAGMA data_version")
+            .fetch_one(conn)
+            .await?;
+        self.released(Some(data_version));
+        Ok(())
     }
 }
 
@@ -340,11 +380,11 @@ mod tests {
             }
         });
         let before = changes.rows_version();
-        changes.row_changed("sessions", 7);
-        changes.row_changed("classes", 3);
+        changes.row_changed("sessions", 7, false);
+        changes.row_changed("classes", 3, false);
         changes.committing();
         assert!(!changes.rows_unchanged_since(changes.rows_version()));
-        changes.released();
+        changes.released(None);
         assert_eq!(
             *lock(&heard),
             [("sessions".to_owned(), 7), ("sessions".to_owned(), 7)]
@@ -355,9 +395,9 @@ mod tests {
             Topic::Attempts.bit(),
             "attempts are private"
         );
-        changes.row_changed("users", 1);
+        changes.row_changed("users", 1, false);
         changes.rolled_back();
-        changes.released();
+        changes.released(None);
         assert_eq!(lock(&heard).len(), 2, "a rollback tells nothing");
     }
 
@@ -368,16 +408,16 @@ mod tests {
             changes.version(Topic::Public),
             changes.version(Topic::Certificates),
         );
-        changes.row_changed("sessions", 1);
+        changes.row_changed("sessions", 1, false);
         changes.committing();
-        changes.released();
+        changes.released(None);
         assert_eq!(changes.version(Topic::Public), public);
         assert_eq!(changes.version(Topic::Certificates), certificates);
 
-        changes.row_changed("certificates", 1);
+        changes.row_changed("certificates", 1, true);
         changes.committing();
         assert!(!changes.unchanged_since(Topic::Certificates, certificates));
-        changes.released();
+        changes.released(None);
         assert!(changes.version(Topic::Certificates) > certificates);
         assert!(changes.version(Topic::Public) > public);
     }
@@ -385,13 +425,13 @@ mod tests {
     #[test]
     fn nothing_read_during_a_commit_is_kept() {
         let changes = Changes::default();
-        changes.row_changed("classes", 1);
+        changes.row_changed("classes", 1, false);
         changes.committing();
         // A reader starting now sees the first move, but the commit is not
         // visible yet: what it reads must not be kept under this version.
         let during = changes.version(Topic::Public);
         assert!(!changes.unchanged_since(Topic::Public, during));
-        changes.released();
+        changes.released(None);
         assert!(!changes.unchanged_since(Topic::Public, during));
         let after = changes.version(Topic::Public);
         assert!(changes.unchanged_since(Topic::Public, after));
@@ -401,12 +441,12 @@ mod tests {
     fn a_commit_with_no_row_seen_counts_as_public_a_rollback_as_nothing() {
         let changes = Changes::default();
         let public = changes.version(Topic::Public);
-        changes.row_changed("classes", 1);
+        changes.row_changed("classes", 1, false);
         changes.rolled_back();
-        changes.released();
+        changes.released(None);
         assert_eq!(changes.version(Topic::Public), public);
         changes.committing();
-        changes.released();
+        changes.released(None);
         assert!(changes.version(Topic::Public) > public);
     }
 }

@@ -76,6 +76,11 @@ impl Db {
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
             .test_before_acquire(false)
+            // The writer's hooks see every change: it is not closed and
+            // replaced behind their back (a pool closes an old connection
+            // without releasing it).
+            .max_lifetime(None)
+            .idle_timeout(None)
             .after_connect({
                 let changes = changes.clone();
                 move |conn, _| {
@@ -85,9 +90,12 @@ impl Db {
             })
             .after_release({
                 let changes = changes.clone();
-                move |_, _| {
-                    changes.writer_released();
-                    Box::pin(async { Ok(true) })
+                move |conn, _| {
+                    let changes = changes.clone();
+                    Box::pin(async move {
+                        changes.writer_released(conn).await?;
+                        Ok(true)
+                    })
                 }
             })
             .connect_with(options.clone())

@@ -83,17 +83,18 @@ pub async fn user(
 }
 
 /// Marks a session used now.
+/// Whether the session was still there to mark.
 pub async fn touch(
     conn: &mut SqliteConnection,
     token_hash: &str,
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
     sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
         .bind(now)
         .bind(token_hash)
         .execute(conn)
         .await
-        .map(|_| ())
+        .map(|done| done.rows_affected() > 0)
 }
 
 pub async fn delete(conn: &mut SqliteConnection, token_hash: &str) -> Result<(), sqlx::Error> {
