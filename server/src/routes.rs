@@ -196,10 +196,7 @@ pub fn router(state: AppState) -> Router {
             routes,
             {
                 let state = state.clone();
-                move || {
-                    provide_context(state.clone());
-                    provide_context(app::ssr::auth::RequestUser::default());
-                }
+                move || provide_context(state.clone())
             },
             {
                 let options = state.leptos_options.clone();

@@ -67,24 +67,8 @@ pub async fn current_user(state: &AppState) -> Result<Option<SessionUser>, AppEr
     let Some(token) = session_token(state) else {
         return Ok(None);
     };
-    // A page asks for its user once per section (/me has five); reading a
-    // page changes no session, so a GET asks the database once. A POST
-    // may sign in or out half-way, and asks each time.
-    let is_get = context::parts().is_some_and(|p| p.method == http::Method::GET);
-    match leptos::prelude::use_context::<RequestUser>() {
-        Some(memo) if is_get => memo
-            .0
-            .get_or_try_init(|| session_user(state, &token))
-            .await
-            .cloned(),
-        _ => session_user(state, &token).await,
-    }
+    session_user(state, &token).await
 }
-
-/// The user of the request being rendered, looked up once (see
-/// [`current_user`]); provided afresh for every request.
-#[derive(Clone, Default)]
-pub struct RequestUser(std::sync::Arc<tokio::sync::OnceCell<Option<SessionUser>>>);
 
 /// How often a session's last use is written down: reading pages must not
 /// turn into a write each.
