@@ -94,6 +94,10 @@ async fn writes_refused_reads_served(app: &TestApp, client: &reqwest::Client, co
     // A page that writes nothing still renders.
     let page = client.get(app.url("/admin/courses")).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
+    // And one read in place (`Db::read`).
+    let me = client.get(app.url("/me")).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+    assert!(me.text().await.unwrap().contains("admin@example.cn"));
 }
 
 async fn centres(app: &TestApp, code: &str) -> i64 {

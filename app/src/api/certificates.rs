@@ -158,8 +158,10 @@ pub async fn my_certificates() -> Result<Vec<MyCertificate>, AppError> {
         async {
             let state = context::state()?;
             let user = auth::require_user(&state).await?;
-            let mut conn = state.db.reader.acquire().await?;
-            Ok(certificates::of_holder(&mut conn, user.id, &db::china_today()).await?)
+            let today = db::china_today();
+            Ok(state
+                .db
+                .read(|db| certificates::of_holder(db, user.id, &today))?)
         }
         .await,
     )

@@ -80,7 +80,7 @@ pub async fn my_enrolments() -> Result<Vec<MyEnrolment>, AppError> {
         async {
             let state = context::state()?;
             let me = auth::require_user(&state).await?;
-            Ok(enrolments::mine(&state.db.reader, me.id).await?)
+            Ok(state.db.read(|db| enrolments::mine(db, me.id))?)
         }
         .await,
     )

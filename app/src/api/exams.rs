@@ -179,9 +179,9 @@ pub async fn my_exams() -> Result<Vec<MyExam>, AppError> {
         async {
             let state = context::state()?;
             let me = auth::require_role(&state, &[Role::Trainee]).await?;
-            exams::close_overdue(&state.db, db::now()).await?;
-            let mut conn = state.db.reader.acquire().await?;
-            exams::my_exams(&mut conn, me.id, db::now()).await
+            let now = db::now();
+            exams::close_overdue(&state.db, now).await?;
+            Ok(state.db.read(|db| exams::my_exams(db, me.id, now))?)
         }
         .await,
     )

@@ -53,8 +53,9 @@ pub async fn my_profile() -> Result<Profile, AppError> {
         async {
             let state = context::state()?;
             let me = auth::require_user(&state).await?;
-            users::profile(&state.db.reader, me.id)
-                .await?
+            state
+                .db
+                .read(|db| users::profile(db, me.id))?
                 .ok_or(AppError::Unauthorized)
         }
         .await,
@@ -76,8 +77,8 @@ pub struct TraineeRecord {
     pub enrolments: Vec<crate::api::enrolment::MyEnrolment>,
 }
 
-/// `/me` in one call on one connection: a section each would ask for the
-/// session and a connection four times over, one after the other.
+/// `/me` in one call, read in place in one snapshot: a section each would
+/// ask for the session and a connection four times over, one after the other.
 #[server(endpoint = "users/my_page")]
 pub async fn my_page() -> Result<MyAccount, AppError> {
     use crate::ssr::db::{self, certificates, enrolments, exams, users};
@@ -90,20 +91,19 @@ pub async fn my_page() -> Result<MyAccount, AppError> {
             if me.role == Role::Trainee {
                 exams::close_overdue(&state.db, now).await?;
             }
-            let mut conn = state.db.reader.acquire().await?;
-            let profile = users::profile(&mut *conn, me.id)
-                .await?
-                .ok_or(AppError::Unauthorized)?;
-            let trainee = match profile.user.role {
-                Role::Trainee => Some(TraineeRecord {
-                    certificates: certificates::of_holder(&mut conn, me.id, &db::china_today())
-                        .await?,
-                    exams: exams::my_exams(&mut conn, me.id, now).await?,
-                    enrolments: enrolments::mine(&mut *conn, me.id).await?,
-                }),
-                _ => None,
-            };
-            Ok(MyAccount { profile, trainee })
+            let today = db::china_today();
+            state.db.read(|db| {
+                let profile = users::profile(db, me.id)?.ok_or(AppError::Unauthorized)?;
+                let trainee = match profile.user.role {
+                    Role::Trainee => Some(TraineeRecord {
+                        certificates: certificates::of_holder(db, me.id, &today)?,
+                        exams: exams::my_exams(db, me.id, now)?,
+                        enrolments: enrolments::mine(db, me.id)?,
+                    }),
+                    _ => None,
+                };
+                Ok(MyAccount { profile, trainee })
+            })
         }
         .await,
     )

@@ -282,20 +282,37 @@ pub fn storage_unavailable(error: &sqlx::Error) -> bool {
     }
 }
 
+/// The same for a read in place ([`crate::ssr::db::direct`]).
+fn storage_unavailable_direct(error: &rusqlite::Error) -> bool {
+    matches!(error, rusqlite::Error::SqliteFailure(e, _)
+        if STORAGE_CODES.contains(&(e.extended_code & 0xff)))
+}
+
 /// How long a caller is asked to wait when the storage is unavailable.
 const STORAGE_RETRY_SECS: u64 = 30;
 
+/// A database error as the caller sees it. A full or read-only disk is the
+/// operator's to fix, and nothing was written: a clear 503, not an internal
+/// error.
+fn database_error(storage_unavailable: bool, error: &dyn std::fmt::Display) -> AppError {
+    if storage_unavailable {
+        tracing::warn!(request_id = %request_id(), %error, "database storage unavailable");
+        return AppError::Unavailable {
+            retry_after_secs: STORAGE_RETRY_SECS,
+        };
+    }
+    AppError::internal(format!("database: {error}"))
+}
+
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
-        // A full or read-only disk is the operator's to fix, and nothing
-        // was written: a clear 503, not an internal error.
-        if storage_unavailable(&error) {
-            tracing::warn!(request_id = %request_id(), %error, "database storage unavailable");
-            return AppError::Unavailable {
-                retry_after_secs: STORAGE_RETRY_SECS,
-            };
-        }
-        AppError::internal(format!("database: {error}"))
+        database_error(storage_unavailable(&error), &error)
+    }
+}
+
+impl From<rusqlite::Error> for AppError {
+    fn from(error: rusqlite::Error) -> Self {
+        database_error(storage_unavailable_direct(&error), &error)
     }
 }
 
@@ -348,5 +365,30 @@ mod tests {
         headers.append("x-forwarded-for", "192.0.2.1".parse().unwrap());
         assert_eq!(forwarded_for(&headers), Some("192.0.2.1".parse().unwrap()));
         assert_eq!(forwarded_for(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn a_read_in_place_on_failing_storage_is_a_503_and_other_failures_internal() {
+        let failure = |code| rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None);
+        // SQLITE_CANTOPEN, SQLITE_IOERR_READ (an extended code), SQLITE_READONLY.
+        for code in [14, 266, 8] {
+            assert!(
+                matches!(AppError::from(failure(code)), AppError::Unavailable { .. }),
+                "{code}"
+            );
+        }
+        // SQLITE_CORRUPT and a row that does not fit its type: not the disk.
+        assert!(!matches!(
+            AppError::from(failure(11)),
+            AppError::Unavailable { .. }
+        ));
+        assert!(!matches!(
+            AppError::from(rusqlite::Error::InvalidColumnType(
+                0,
+                "x".into(),
+                rusqlite::types::Type::Null
+            )),
+            AppError::Unavailable { .. }
+        ));
     }
 }

@@ -5,6 +5,7 @@
 //! transaction that inserts the certificate: under BEGIN IMMEDIATE only one
 //! issuer runs at a time, and a rolled-back issue gives its number back.
 
+use super::direct::direct_row;
 use super::{audit, status_lists};
 use crate::api::auth::SessionUser;
 use crate::api::catalogue::Localized;
@@ -281,6 +282,22 @@ pub struct CertificateRow {
     pub renews_id: Option<i64>,
     pub superseded_by: Option<i64>,
 }
+
+direct_row!(CertificateRow {
+    id,
+    number,
+    type_id,
+    holder_id,
+    holder_name,
+    class_id,
+    centre_id,
+    issued_on,
+    expires_on,
+    status,
+    suspended_until,
+    renews_id,
+    superseded_by,
+});
 
 const CERTIFICATE_COLUMNS: &str = "id, number, type_id, holder_id, holder_name, class_id, \
      centre_id, issued_on, expires_on, status, suspended_until, renews_id, superseded_by";
@@ -1091,35 +1108,30 @@ pub async fn register(
 }
 
 /// Every certificate `holder_id` has had, newest first, with its status today.
-pub async fn of_holder(
-    conn: &mut SqliteConnection,
+/// A holder's certificates, newest first, read in place (`Db::read`).
+pub fn of_holder(
+    db: &rusqlite::Connection,
     holder_id: i64,
     today: &str,
-) -> Result<Vec<MyCertificate>, sqlx::Error> {
-    #[derive(FromRow)]
-    struct Row {
-        #[sqlx(flatten)]
-        certificate: CertificateRow,
-        type_zh: String,
-        type_en: String,
-    }
+) -> rusqlite::Result<Vec<MyCertificate>> {
     // The type's name in the same query, not one more per certificate.
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    let mut statement = db.prepare_cached(&format!(
         "SELECT {CERTIFICATE_COLUMNS_OF_X}, t.name_zh AS type_zh, t.name_en AS type_en
          FROM certificates x JOIN certificate_types t ON t.id = x.type_id
          WHERE x.holder_id = ? ORDER BY x.id DESC"
-    ))
-    .bind(holder_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| MyCertificate {
-            status: row.certificate.shown(today).as_str().to_owned(),
-            number: row.certificate.number,
-            type_name: Localized::new(row.type_zh, row.type_en),
-            issued_on: row.certificate.issued_on,
-            expires_on: row.certificate.expires_on,
+    ))?;
+    let rows = statement.query_map([holder_id], |row| {
+        let certificate = CertificateRow::from_direct(row)?;
+        Ok(MyCertificate {
+            status: certificate.shown(today).as_str().to_owned(),
+            type_name: Localized::new(
+                row.get::<_, String>("type_zh")?,
+                row.get::<_, String>("type_en")?,
+            ),
+            number: certificate.number,
+            issued_on: certificate.issued_on,
+            expires_on: certificate.expires_on,
         })
-        .collect())
+    })?;
+    rows.collect()
 }

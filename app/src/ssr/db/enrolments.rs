@@ -2,6 +2,7 @@
 //! rules and writes together, so capacity holds under any concurrency.
 
 use super::audit;
+use super::direct::direct_row;
 use super::Db;
 use crate::api::catalogue::Localized;
 use crate::api::enrolment::MyEnrolment;
@@ -238,6 +239,22 @@ struct MineRow {
     decision_reason: String,
 }
 
+direct_row!(MineRow {
+    id,
+    course_code,
+    title_zh,
+    title_en,
+    name_zh,
+    name_en,
+    starts_on,
+    ends_on,
+    city_zh,
+    city_en,
+    state,
+    position,
+    decision_reason,
+});
+
 const MINE_SELECT: &str = "
     SELECT e.id, c.code AS course_code, c.title_zh, c.title_en, k.name_zh, k.name_en,
            k.starts_on, k.ends_on, k.city_zh, k.city_en, e.state, e.decision_reason,
@@ -267,17 +284,15 @@ impl From<MineRow> for MyEnrolment {
 }
 
 /// Every enrolment of one trainee, newest classes first.
-pub async fn mine(
-    db: impl sqlx::SqliteExecutor<'_>,
-    trainee_id: i64,
-) -> Result<Vec<MyEnrolment>, sqlx::Error> {
-    let rows: Vec<MineRow> = sqlx::query_as(&format!(
+/// A trainee's enrolments, latest class first, read in place (`Db::read`).
+pub fn mine(db: &rusqlite::Connection, trainee_id: i64) -> rusqlite::Result<Vec<MyEnrolment>> {
+    db.prepare_cached(&format!(
         "{MINE_SELECT} WHERE e.trainee_id = ? ORDER BY k.starts_on DESC, e.id DESC"
-    ))
-    .bind(trainee_id)
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(MyEnrolment::from).collect())
+    ))?
+    .query_map([trainee_id], |row| {
+        MineRow::from_direct(row).map(MyEnrolment::from)
+    })?
+    .collect()
 }
 
 pub async fn one_of_mine(

@@ -5,6 +5,7 @@
 //! also run periodically by the server), so the server, not the page,
 //! decides when time is up.
 
+use super::direct::direct_row;
 use super::questions::{QuestionRow, StoredQuestion, QUESTION_COLUMNS};
 use super::{audit, Db};
 use crate::api::catalogue::Localized;
@@ -59,6 +60,29 @@ struct ExamRow {
     released_at: Option<i64>,
     question_count: i64,
 }
+
+direct_row!(ExamRow {
+    id,
+    class_id,
+    course_id,
+    course_code,
+    course_title_zh,
+    course_title_en,
+    class_name_zh,
+    class_name_en,
+    title_zh,
+    title_en,
+    selection,
+    time_limit_minutes,
+    opens_at,
+    closes_at,
+    attempts_allowed,
+    counting,
+    pass_percent,
+    shuffle,
+    released_at,
+    question_count,
+});
 
 const EXAM_SELECT: &str = "
     SELECT x.id, x.class_id, c.id AS course_id, c.code AS course_code,
@@ -141,6 +165,21 @@ struct AttemptRow {
     max_points: i64,
     score: Option<i64>,
 }
+
+direct_row!(AttemptRow {
+    id,
+    exam_id,
+    trainee_id,
+    number,
+    state,
+    layout,
+    started_at,
+    deadline_at,
+    submitted_at,
+    closed_by,
+    max_points,
+    score,
+});
 
 const ATTEMPT_COLUMNS: &str = "id, exam_id, trainee_id, number, state, layout, started_at, \
      deadline_at, submitted_at, closed_by, max_points, score";
@@ -569,54 +608,52 @@ async fn override_of(
     .await
 }
 
-pub async fn my_exams(
-    conn: &mut SqliteConnection,
+/// The exams of the classes a trainee is in, with their standing, read in
+/// place (`Db::read`).
+pub fn my_exams(
+    db: &rusqlite::Connection,
     trainee_id: i64,
     now: i64,
-) -> Result<Vec<MyExam>, AppError> {
-    let exams: Vec<ExamRow> = sqlx::query_as(&format!(
-        "{EXAM_SELECT}
-         WHERE x.class_id IN (SELECT class_id FROM enrolments WHERE trainee_id = ?
-                              AND state IN ('approved', 'completed'))
-         ORDER BY x.closes_at < ? ASC, x.opens_at, x.id"
-    ))
-    .bind(trainee_id)
-    .bind(now)
-    .fetch_all(&mut *conn)
-    .await?;
+) -> rusqlite::Result<Vec<MyExam>> {
+    let exams: Vec<ExamRow> = db
+        .prepare_cached(&format!(
+            "{EXAM_SELECT}
+             WHERE x.class_id IN (SELECT class_id FROM enrolments WHERE trainee_id = ?
+                                  AND state IN ('approved', 'completed'))
+             ORDER BY x.closes_at < ? ASC, x.opens_at, x.id"
+        ))?
+        .query_map([trainee_id, now], ExamRow::from_direct)?
+        .collect::<rusqlite::Result<_>>()?;
     // Every attempt and override of the trainee's exams in one query each,
     // not two per exam.
     let ids = serde_json::to_string(&exams.iter().map(|e| e.id).collect::<Vec<_>>())
         .unwrap_or_else(|_| "[]".into());
-    let all_attempts: Vec<AttemptRow> = sqlx::query_as(&format!(
+    let mut attempts_by_exam: HashMap<i64, Vec<AttemptRow>> = HashMap::new();
+    let mut statement = db.prepare_cached(&format!(
         "SELECT {ATTEMPT_COLUMNS} FROM attempts
          WHERE trainee_id = ? AND exam_id IN (SELECT value FROM json_each(?))
          ORDER BY exam_id, number"
-    ))
-    .bind(trainee_id)
-    .bind(&ids)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut attempts_by_exam: std::collections::HashMap<i64, Vec<AttemptRow>> =
-        std::collections::HashMap::new();
-    for attempt in all_attempts {
+    ))?;
+    for attempt in
+        statement.query_map(rusqlite::params![trainee_id, ids], AttemptRow::from_direct)?
+    {
+        let attempt = attempt?;
         attempts_by_exam
             .entry(attempt.exam_id)
             .or_default()
             .push(attempt);
     }
     // The latest override of each exam wins (rows in id order).
-    let overrides: std::collections::HashMap<i64, i64> = sqlx::query_as::<_, (i64, i64)>(
-        "SELECT exam_id, percent FROM grade_overrides
-         WHERE trainee_id = ? AND exam_id IN (SELECT value FROM json_each(?))
-         ORDER BY id",
-    )
-    .bind(trainee_id)
-    .bind(&ids)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .collect();
+    let overrides: HashMap<i64, i64> = db
+        .prepare_cached(
+            "SELECT exam_id, percent FROM grade_overrides
+             WHERE trainee_id = ? AND exam_id IN (SELECT value FROM json_each(?))
+             ORDER BY id",
+        )?
+        .query_map(rusqlite::params![trainee_id, ids], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
     let mut list = Vec::with_capacity(exams.len());
     for exam in exams {
         let attempts = attempts_by_exam.remove(&exam.id).unwrap_or_default();

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod certificates;
 pub mod changes;
+pub mod direct;
 pub mod enrolments;
 pub mod exams;
 pub mod meta;
@@ -37,6 +38,8 @@ pub struct Db {
     pub writer: SqlitePool,
     /// Readers never block the writer under WAL.
     pub reader: SqlitePool,
+    /// Readers used in place, for short reads (see [`direct`]).
+    pub direct: direct::DirectReaders,
     /// Versions the writer moves as it commits (see [`changes`]).
     pub changes: changes::Changes,
     /// The earliest deadline of an open exam attempt, by the version of the
@@ -49,6 +52,17 @@ pub struct Db {
 pub type KeptDeadline = (u64, Option<i64>);
 
 impl Db {
+    /// Runs short indexed reads in place, in one snapshot (see [`direct`]).
+    pub fn read<T, E>(
+        &self,
+        read: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<rusqlite::Error>,
+    {
+        self.direct.read(read)
+    }
+
     /// Opens (creating if needed) the database at `url`, a path or `sqlite:` URL.
     pub async fn connect(url: &str, readers: u32) -> Result<Self, sqlx::Error> {
         let url = if url.starts_with("sqlite:") {
@@ -69,6 +83,7 @@ impl Db {
             }
         }
         let changes = changes::Changes::for_file(options.get_filename());
+        let direct = direct::DirectReaders::new(options.get_filename().to_path_buf());
         // No ping before each acquire: a local file does not drop a
         // connection the way a network does, and the ping is a round trip
         // to the connection's thread on every request.
@@ -109,6 +124,7 @@ impl Db {
         Ok(Db {
             writer,
             reader,
+            direct,
             changes,
             open_deadline: Default::default(),
         })

@@ -1,8 +1,10 @@
 //! SQL for accounts.
 
+use super::direct::direct_row;
 use crate::api::auth::SessionUser;
 use crate::api::users::{Profile, UserPage, UserSummary};
 use crate::domain::Role;
+use rusqlite::OptionalExtension;
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
 pub struct NewUser<'a> {
@@ -139,7 +141,6 @@ pub async fn list(
     })
 }
 
-#[derive(FromRow)]
 struct ProfileRow {
     id: i64,
     name: String,
@@ -151,17 +152,26 @@ struct ProfileRow {
     created_at: i64,
 }
 
-pub async fn profile(
-    db: impl sqlx::SqliteExecutor<'_>,
-    id: i64,
-) -> Result<Option<Profile>, sqlx::Error> {
-    let row: Option<ProfileRow> = sqlx::query_as(
-        "SELECT id, name, email, role, organisation, province, industry, created_at
-         FROM users WHERE id = ?",
-    )
-    .bind(id)
-    .fetch_optional(db)
-    .await?;
+direct_row!(ProfileRow {
+    id,
+    name,
+    email,
+    role,
+    organisation,
+    province,
+    industry,
+    created_at
+});
+
+/// An account's profile, read in place (`Db::read`).
+pub fn profile(db: &rusqlite::Connection, id: i64) -> rusqlite::Result<Option<Profile>> {
+    let row = db
+        .prepare_cached(
+            "SELECT id, name, email, role, organisation, province, industry, created_at
+             FROM users WHERE id = ?",
+        )?
+        .query_row([id], ProfileRow::from_direct)
+        .optional()?;
     Ok(row.map(|row| Profile {
         user: SessionUser {
             id: row.id,
