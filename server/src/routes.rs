@@ -485,17 +485,17 @@ async fn gradebook_csv(
     use app::api::exams::AttemptState;
     use app::domain::csv;
     use app::error::AppError;
-    use app::ssr::{auth, db::exams, db::teaching};
+    use app::ssr::{auth, db::exams};
     let result = async {
         let user = auth::user_for_headers(&state, &headers)
             .await?
             .ok_or(AppError::Unauthorized)?;
         auth::require_teacher_of(&state, &user, class_id).await?;
         exams::close_overdue(&state.db, db::now()).await?;
-        let class = teaching::class(&state.db.reader, class_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        exams::gradebook(&state.db.reader, class).await
+        state
+            .db
+            .read(|db| exams::gradebook(db, class_id))?
+            .ok_or(AppError::NotFound)
     }
     .await;
     let book = match result {
@@ -552,8 +552,9 @@ async fn roster_csv(
             .await?
             .ok_or(AppError::Unauthorized)?;
         auth::require_teacher_of(&state, &user, class_id).await?;
-        let class = teaching::class(&state.db.reader, class_id)
-            .await?
+        let class = state
+            .db
+            .read(|db| teaching::class(db, class_id))?
             .ok_or(AppError::NotFound)?;
         let entries = teaching::roster(&state.db.reader, class_id).await?;
         Ok::<_, AppError>((class, entries))

@@ -139,8 +139,9 @@ pub async fn list_class_exams(class_id: i64) -> Result<ClassExams, AppError> {
             let me = auth::require_user(&state).await?;
             auth::require_teacher_of(&state, &me, class_id).await?;
             exams::close_overdue(&state.db, db::now()).await?;
-            let class = teaching::class(&state.db.reader, class_id)
-                .await?
+            let class = state
+                .db
+                .read(|db| teaching::class(db, class_id))?
                 .ok_or(AppError::NotFound)?;
             exams::class_exams(&state.db.reader, class, db::now()).await
         }
@@ -297,7 +298,7 @@ pub async fn release_results(exam_id: i64) -> Result<(), AppError> {
 
 #[server(endpoint = "teach/gradebook")]
 pub async fn class_gradebook(class_id: i64) -> Result<Gradebook, AppError> {
-    use crate::ssr::db::{self, exams, teaching};
+    use crate::ssr::db::{self, exams};
     use crate::ssr::{auth, context, respond};
     respond(
         async move {
@@ -305,10 +306,10 @@ pub async fn class_gradebook(class_id: i64) -> Result<Gradebook, AppError> {
             let me = auth::require_user(&state).await?;
             auth::require_teacher_of(&state, &me, class_id).await?;
             exams::close_overdue(&state.db, db::now()).await?;
-            let class = teaching::class(&state.db.reader, class_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            exams::gradebook(&state.db.reader, class).await
+            state
+                .db
+                .read(|db| exams::gradebook(db, class_id))?
+                .ok_or(AppError::NotFound)
         }
         .await,
     )

@@ -75,8 +75,9 @@ pub async fn class_roster(class_id: i64) -> Result<Roster, AppError> {
             let state = context::state()?;
             let me = auth::require_user(&state).await?;
             auth::require_teacher_of(&state, &me, class_id).await?;
-            let class = teaching::class(&state.db.reader, class_id)
-                .await?
+            let class = state
+                .db
+                .read(|db| teaching::class(db, class_id))?
                 .ok_or(AppError::NotFound)?;
             let entries = teaching::roster(&state.db.reader, class_id).await?;
             Ok(Roster { class, entries })

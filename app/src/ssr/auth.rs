@@ -222,7 +222,11 @@ pub async fn require_teacher_of(
 ) -> Result<(), AppError> {
     match user.role {
         Role::Administrator => Ok(()),
-        Role::Instructor if db::teaching::teaches(&state.db.reader, user.id, class_id).await? => {
+        Role::Instructor
+            if state
+                .db
+                .read(|db| db::teaching::teaches(db, user.id, class_id))? =>
+        {
             Ok(())
         }
         _ => Err(AppError::Forbidden),
@@ -239,7 +243,9 @@ pub async fn require_teacher_of_course(
     match user.role {
         Role::Administrator => Ok(()),
         Role::Instructor
-            if db::teaching::teaches_course(&state.db.reader, user.id, course_id).await? =>
+            if state
+                .db
+                .read(|db| db::teaching::teaches_course(db, user.id, course_id))? =>
         {
             Ok(())
         }

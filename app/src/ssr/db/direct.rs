@@ -93,6 +93,7 @@ impl DirectReaders {
         )?;
         conn.busy_timeout(BUSY)?;
         conn.pragma_update(None, "temp_store", "memory")?;
+        conn.pragma_update(None, "mmap_size", super::READER_MMAP)?;
         conn.set_prepared_statement_cache_capacity(STATEMENTS);
         Ok(conn)
     }

@@ -1444,22 +1444,33 @@ async fn exam_questions(
 }
 
 /// Each trainee's counted, closed attempt of an exam.
+/// Finished attempts of an exam, by trainee and number: what
+/// [`counted_of`] chooses from.
+fn finished_attempts_sql() -> String {
+    format!(
+        "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE exam_id = ? AND state != 'in_progress'
+         ORDER BY trainee_id, number"
+    )
+}
+
 async fn counted_attempts(
     conn: &mut SqliteConnection,
     exam: &ExamRow,
 ) -> Result<HashMap<i64, AttemptRow>, sqlx::Error> {
-    let rows: Vec<AttemptRow> = sqlx::query_as(&format!(
-        "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE exam_id = ? AND state != 'in_progress'
-         ORDER BY trainee_id, number"
-    ))
-    .bind(exam.id)
-    .fetch_all(conn)
-    .await?;
+    let rows: Vec<AttemptRow> = sqlx::query_as(&finished_attempts_sql())
+        .bind(exam.id)
+        .fetch_all(conn)
+        .await?;
+    Ok(counted_of(exam, rows))
+}
+
+/// Each trainee's attempt that counts, of an exam's finished `attempts`.
+fn counted_of(exam: &ExamRow, attempts: Vec<AttemptRow>) -> HashMap<i64, AttemptRow> {
     let mut by_trainee: HashMap<i64, Vec<AttemptRow>> = HashMap::new();
-    for row in rows {
+    for row in attempts {
         by_trainee.entry(row.trainee_id).or_default().push(row);
     }
-    Ok(by_trainee
+    by_trainee
         .into_iter()
         .filter_map(|(trainee, attempts)| {
             let finished: Vec<(i64, Option<i64>)> =
@@ -1467,7 +1478,7 @@ async fn counted_attempts(
             exam::counted_attempt(exam.counting(), &finished)
                 .map(|i| (trainee, attempts[i].clone()))
         })
-        .collect())
+        .collect()
 }
 
 pub async fn overview(pool: &SqlitePool, exam_id: i64, now: i64) -> Result<ExamOverview, AppError> {
@@ -1710,35 +1721,44 @@ pub async fn release_in(
     Ok(())
 }
 
-pub async fn gradebook(pool: &SqlitePool, class: TaughtClass) -> Result<Gradebook, AppError> {
-    let mut conn = pool.acquire().await?;
-    let exams: Vec<ExamRow> = sqlx::query_as(&format!(
-        "{EXAM_SELECT} WHERE x.class_id = ? ORDER BY x.opens_at, x.id"
-    ))
-    .bind(class.id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let trainees: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT u.id, u.name, u.email FROM enrolments e JOIN users u ON u.id = e.trainee_id
-         WHERE e.class_id = ? AND e.state IN ('approved', 'completed') ORDER BY u.name, u.id",
-    )
-    .bind(class.id)
-    .fetch_all(&mut *conn)
-    .await?;
+/// A class's gradebook: each trainee's counted result of each exam, and the
+/// overrides set by hand; `None` if there is no such class. Read in place
+/// (`Db::read`).
+pub fn gradebook(db: &rusqlite::Connection, class_id: i64) -> rusqlite::Result<Option<Gradebook>> {
+    let Some(class) = super::teaching::class(db, class_id)? else {
+        return Ok(None);
+    };
+    let exams: Vec<ExamRow> = db
+        .prepare_cached(&format!(
+            "{EXAM_SELECT} WHERE x.class_id = ? ORDER BY x.opens_at, x.id"
+        ))?
+        .query_map([class.id], ExamRow::from_direct)?
+        .collect::<rusqlite::Result<_>>()?;
+    let trainees: Vec<(i64, String, String)> = db
+        .prepare_cached(
+            "SELECT u.id, u.name, u.email FROM enrolments e JOIN users u ON u.id = e.trainee_id
+             WHERE e.class_id = ? AND e.state IN ('approved', 'completed') ORDER BY u.name, u.id",
+        )?
+        .query_map([class.id], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
     let mut counted_by_exam = Vec::new();
     let mut overrides_by_exam = Vec::new();
     for exam in &exams {
-        counted_by_exam.push(counted_attempts(&mut conn, exam).await?);
-        let latest: HashMap<i64, i64> = sqlx::query_as::<_, (i64, i64)>(
-            "SELECT trainee_id, percent FROM grade_overrides o WHERE exam_id = ?
-               AND id = (SELECT MAX(id) FROM grade_overrides p
-                         WHERE p.exam_id = o.exam_id AND p.trainee_id = o.trainee_id)",
-        )
-        .bind(exam.id)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .collect();
+        let finished = db
+            .prepare_cached(&finished_attempts_sql())?
+            .query_map([exam.id], AttemptRow::from_direct)?
+            .collect::<rusqlite::Result<_>>()?;
+        counted_by_exam.push(counted_of(exam, finished));
+        let latest: HashMap<i64, i64> = db
+            .prepare_cached(
+                "SELECT trainee_id, percent FROM grade_overrides o WHERE exam_id = ?
+                   AND id = (SELECT MAX(id) FROM grade_overrides p
+                             WHERE p.exam_id = o.exam_id AND p.trainee_id = o.trainee_id)",
+            )?
+            .query_map([exam.id], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         overrides_by_exam.push(latest);
     }
     let rows = trainees
@@ -1777,33 +1797,30 @@ pub async fn gradebook(pool: &SqlitePool, class: TaughtClass) -> Result<Gradeboo
             }
         })
         .collect();
-    let overrides: Vec<(String, String, String, i64, String, String, i64)> = sqlx::query_as(
-        "SELECT x.title_zh, x.title_en, t.name, o.percent, o.reason, b.name, o.set_at
-         FROM grade_overrides o JOIN exams x ON x.id = o.exam_id
-         JOIN users t ON t.id = o.trainee_id JOIN users b ON b.id = o.set_by
-         WHERE x.class_id = ? ORDER BY o.id DESC",
-    )
-    .bind(class.id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(Gradebook {
+    let overrides = db
+        .prepare_cached(
+            "SELECT x.title_zh, x.title_en, t.name, o.percent, o.reason, b.name, o.set_at
+             FROM grade_overrides o JOIN exams x ON x.id = o.exam_id
+             JOIN users t ON t.id = o.trainee_id JOIN users b ON b.id = o.set_by
+             WHERE x.class_id = ? ORDER BY o.id DESC",
+        )?
+        .query_map([class.id], |row| {
+            Ok(OverrideRecord {
+                exam_title: Localized::new(row.get::<_, String>(0)?, row.get::<_, String>(1)?),
+                trainee: row.get(2)?,
+                percent: row.get(3)?,
+                reason: row.get(4)?,
+                set_by: row.get(5)?,
+                set_at: row.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(Gradebook {
         class,
         exams: exams.iter().map(ExamRow::info).collect(),
         rows,
-        overrides: overrides
-            .into_iter()
-            .map(
-                |(zh, en, trainee, percent, reason, set_by, set_at)| OverrideRecord {
-                    exam_title: Localized::new(zh, en),
-                    trainee,
-                    percent,
-                    reason,
-                    set_by,
-                    set_at,
-                },
-            )
-            .collect(),
-    })
+        overrides,
+    }))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -1,42 +1,35 @@
 //! SQL for instructors' work on their classes: rosters and decisions.
 
+use super::direct::direct_row;
 use super::{audit, enrolments, Db};
 use crate::api::catalogue::Localized;
 use crate::api::teaching::{RosterEntry, TaughtClass};
 use crate::domain::enrolment::{self, EnrolmentState, Transition};
 use crate::error::AppError;
+use rusqlite::OptionalExtension;
 use sqlx::{FromRow, SqlitePool};
 
-pub async fn teaches(
-    pool: &SqlitePool,
+/// Whether `instructor_id` teaches `class_id`, read in place (`Db::read`).
+pub fn teaches(
+    db: &rusqlite::Connection,
     instructor_id: i64,
     class_id: i64,
-) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM class_instructors WHERE instructor_id = ? AND class_id = ?",
-    )
-    .bind(instructor_id)
-    .bind(class_id)
-    .fetch_optional(pool)
-    .await?;
-    Ok(found.is_some())
+) -> rusqlite::Result<bool> {
+    db.prepare_cached("SELECT 1 FROM class_instructors WHERE instructor_id = ? AND class_id = ?")?
+        .exists([instructor_id, class_id])
 }
 
-/// Whether `instructor_id` teaches any class of `course_id`.
-pub async fn teaches_course(
-    pool: &SqlitePool,
+/// Whether `instructor_id` teaches any class of `course_id`, read in place.
+pub fn teaches_course(
+    db: &rusqlite::Connection,
     instructor_id: i64,
     course_id: i64,
-) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = sqlx::query_scalar(
+) -> rusqlite::Result<bool> {
+    db.prepare_cached(
         "SELECT 1 FROM class_instructors ci JOIN classes k ON k.id = ci.class_id
          WHERE ci.instructor_id = ? AND k.course_id = ? LIMIT 1",
-    )
-    .bind(instructor_id)
-    .bind(course_id)
-    .fetch_optional(pool)
-    .await?;
-    Ok(found.is_some())
+    )?
+    .exists([instructor_id, course_id])
 }
 
 #[derive(FromRow)]
@@ -56,6 +49,23 @@ struct ClassRow {
     waiting: i64,
     pending: i64,
 }
+
+direct_row!(ClassRow {
+    id,
+    course_code,
+    title_zh,
+    title_en,
+    name_zh,
+    name_en,
+    starts_on,
+    ends_on,
+    city_zh,
+    city_en,
+    capacity,
+    seats_taken,
+    waiting,
+    pending,
+});
 
 const CLASS_SELECT: &str = "
     SELECT k.id, c.code AS course_code, c.title_zh, c.title_en, k.name_zh, k.name_en,
@@ -130,12 +140,12 @@ pub async fn classes_not_over(
         .collect())
 }
 
-pub async fn class(pool: &SqlitePool, class_id: i64) -> Result<Option<TaughtClass>, sqlx::Error> {
-    let row: Option<ClassRow> = sqlx::query_as(&format!("{CLASS_SELECT} WHERE k.id = ?"))
-        .bind(class_id)
-        .fetch_optional(pool)
-        .await?;
-    Ok(row.map(TaughtClass::from))
+/// A class with its seats, read in place (`Db::read`).
+pub fn class(db: &rusqlite::Connection, class_id: i64) -> rusqlite::Result<Option<TaughtClass>> {
+    db.prepare_cached(&format!("{CLASS_SELECT} WHERE k.id = ?"))?
+        .query_row([class_id], ClassRow::from_direct)
+        .optional()
+        .map(|row| row.map(TaughtClass::from))
 }
 
 #[derive(FromRow)]
