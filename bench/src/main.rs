@@ -64,6 +64,12 @@ fn root() -> PathBuf {
 struct Samples {
     micros: Vec<u64>,
     errors: u64,
+    /// Open loop only: how late each request left against its schedule (µs).
+    /// The generator shares the server's cores; when its own requests leave
+    /// late, the machine, not only the server, was short of CPU.
+    late_micros: Vec<u64>,
+    /// Open loop only: (scheduled at, late by, took), µs, for the trace file.
+    trace: Vec<(u64, u64, u64)>,
 }
 
 impl Samples {
@@ -89,6 +95,8 @@ struct Row {
     requests: u64,
     /// p99 at half the saturating rate (open loop), where measured.
     p99_half_ms: Option<f64>,
+    /// p99 of how late the open loop's own requests left, where measured.
+    half_rate_lag_ms: Option<f64>,
     note: String,
 }
 
@@ -103,6 +111,7 @@ impl Row {
             "requests": self.requests,
             "ratio_to_baseline": round(self.rps / baseline),
             "p99_at_half_rate_ms": self.p99_half_ms.map(round),
+            "generator_lag_p99_at_half_rate_ms": self.half_rate_lag_ms.map(round),
             "note": self.note,
         })
     }
@@ -183,6 +192,7 @@ fn wrk(
         errors: non_2xx + socket_errors,
         requests,
         p99_half_ms: None,
+        half_rate_lag_ms: None,
         note: String::new(),
     })
 }
@@ -221,7 +231,9 @@ async fn open_loop(
         let (url, cookie) = requests[n % requests.len()].clone();
         let client = client.clone();
         let samples = samples.clone();
+        let scheduled = interval * n as u32;
         tasks.spawn(async move {
+            let late = started.elapsed().saturating_sub(scheduled);
             let start = Instant::now();
             let mut request = client.get(&url);
             if let Some(cookie) = cookie {
@@ -235,8 +247,13 @@ async fn open_loop(
                 }
                 Err(_) => false,
             };
+            let took = start.elapsed().as_micros() as u64;
             let mut samples = samples.lock().unwrap();
-            samples.micros.push(start.elapsed().as_micros() as u64);
+            samples.micros.push(took);
+            samples.late_micros.push(late.as_micros() as u64);
+            samples
+                .trace
+                .push((scheduled.as_micros() as u64, late.as_micros() as u64, took));
             if !ok {
                 samples.errors += 1;
             }
@@ -695,6 +712,26 @@ async fn half_rate_p99(world: &World, row: &mut Row, paths: &[String], cookies: 
         .collect();
     let samples = open_loop(&client, Arc::new(requests), row.rps / 2.0, 5.0).await;
     row.p99_half_ms = Some(samples.percentile(99.0));
+    let lag = Samples {
+        micros: samples.late_micros.clone(),
+        ..Samples::default()
+    };
+    row.half_rate_lag_ms = Some(lag.percentile(99.0));
+    row.note = format!("generator lag p99 {:.2} ms", lag.percentile(99.0));
+    // Every request of the open loop, for a look at when the slow ones came
+    // (a stall of the machine shows as a burst of late starts and slow
+    // answers together).
+    let lines: Vec<String> = std::iter::once("scheduled_us\tlate_us\ttook_us".to_owned())
+        .chain(
+            samples
+                .trace
+                .iter()
+                .map(|(at, late, took)| format!("{at}\t{late}\t{took}")),
+        )
+        .collect();
+    if let Err(error) = write_lines(&format!("{}.half-rate.tsv", row.scenario), &lines) {
+        eprintln!("   could not write the half-rate trace: {error}");
+    }
 }
 
 /// 3,000 trainees sit the exam: each opens it within the first 30 seconds
@@ -839,6 +876,7 @@ async fn exam_scenario(world: &World, seconds: f64) -> Result<(Row, Vec<String>)
             errors: samples.errors,
             requests: samples.micros.len() as u64,
             p99_half_ms: None,
+            half_rate_lag_ms: None,
             note: format!("{} answers acknowledged, {lost} lost", acknowledged.len()),
         },
         problems,
@@ -925,6 +963,7 @@ async fn enrolment_storm(
             errors: samples.errors,
             requests: samples.micros.len() as u64,
             p99_half_ms: None,
+            half_rate_lag_ms: None,
             note: "capacity exact".into(),
         },
         problems,
