@@ -228,13 +228,14 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(server_timing))
-        .layer(axum::middleware::from_fn(finish_even_if_abandoned))
         // No request holds a connection and a database slot for ever: past
-        // the limit the caller gets 503 and may try again.
+        // the limit the caller gets 503 and may try again, and the work
+        // stops (the limit is inside the task below, so it ends the task).
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(state.settings.request_timeout_secs),
         ))
+        .layer(axum::middleware::from_fn(finish_even_if_abandoned))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(
@@ -261,7 +262,8 @@ pub fn router(state: AppState) -> Router {
 /// it — after a benchmark run stopped mid-render, the next one's p99 was
 /// 102 ms for half a second. Every page renders whole before its answer
 /// (`SsrMode::Async`), so finishing one nobody will read costs one render,
-/// and the request timeout outside still bounds it.
+/// what it would have cost had the client waited; the request timeout runs
+/// inside the task and still ends it.
 async fn finish_even_if_abandoned(
     request: Request<axum::body::Body>,
     next: axum::middleware::Next,

@@ -222,6 +222,15 @@ async fn a_request_that_cannot_finish_in_time_answers_503() {
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
     sqlx::query("ROLLBACK").execute(&mut *holder).await.unwrap();
+    drop(holder);
+    // The caller was told to try again: the work stopped with the answer,
+    // it does not land once the writer is free (a retry would write twice).
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let landed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM centres WHERE code = 'SLOW'")
+        .fetch_one(&app.state.db.reader)
+        .await
+        .unwrap();
+    assert_eq!(landed, 0, "a write answered 503 landed afterwards");
 }
 
 async fn sessions_of(app: &TestApp, email: &str) -> i64 {

@@ -92,18 +92,25 @@ pub async fn my_page() -> Result<MyAccount, AppError> {
                 exams::close_overdue(&state.db, now).await?;
             }
             let today = db::china_today();
-            state.db.read(|db| {
-                let profile = users::profile(db, me.id)?.ok_or(AppError::Unauthorized)?;
-                let trainee = match profile.user.role {
-                    Role::Trainee => Some(TraineeRecord {
-                        certificates: certificates::of_holder(db, me.id, &today)?,
-                        exams: exams::my_exams(db, me.id, now)?,
-                        enrolments: enrolments::mine(db, me.id)?,
-                    }),
-                    _ => None,
-                };
-                Ok(MyAccount { profile, trainee })
-            })
+            // No account (deleted meanwhile) is not a failed read: the
+            // connection goes back.
+            state
+                .db
+                .read(|db| -> rusqlite::Result<_> {
+                    let Some(profile) = users::profile(db, me.id)? else {
+                        return Ok(None);
+                    };
+                    let trainee = match profile.user.role {
+                        Role::Trainee => Some(TraineeRecord {
+                            certificates: certificates::of_holder(db, me.id, &today)?,
+                            exams: exams::my_exams(db, me.id, now)?,
+                            enrolments: enrolments::mine(db, me.id)?,
+                        }),
+                        _ => None,
+                    };
+                    Ok(Some(MyAccount { profile, trainee }))
+                })?
+                .ok_or(AppError::Unauthorized)
         }
         .await,
     )

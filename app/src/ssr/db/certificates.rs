@@ -1107,8 +1107,8 @@ pub async fn register(
     Ok((entries, total))
 }
 
-/// Every certificate `holder_id` has had, newest first, with its status today.
-/// A holder's certificates, newest first, read in place (`Db::read`).
+/// Every certificate `holder_id` has had, newest first, with its status
+/// today; read in place (`Db::read`).
 pub fn of_holder(
     db: &rusqlite::Connection,
     holder_id: i64,

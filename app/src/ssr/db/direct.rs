@@ -17,9 +17,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Connections kept open between reads: enough for every worker thread of
-/// the runtime and a few blocking threads; more are closed after use.
-const KEPT: usize = 8;
+/// Connections kept open between reads beyond one per core: a read runs on
+/// a worker thread (one per core) or, rarely, a blocking one; more are
+/// closed after use.
+const KEPT_BEYOND_CORES: usize = 4;
 
 /// Prepared statements kept per connection (a page's worth several times).
 const STATEMENTS: usize = 64;
@@ -34,6 +35,7 @@ const BUSY: Duration = Duration::from_secs(1);
 pub struct DirectReaders {
     path: Arc<PathBuf>,
     idle: Arc<Mutex<Vec<Connection>>>,
+    kept: usize,
 }
 
 impl std::fmt::Debug for DirectReaders {
@@ -46,9 +48,11 @@ impl std::fmt::Debug for DirectReaders {
 
 impl DirectReaders {
     pub fn new(path: PathBuf) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         DirectReaders {
             path: Arc::new(path),
             idle: Arc::default(),
+            kept: cores + KEPT_BEYOND_CORES,
         }
     }
 
@@ -68,8 +72,10 @@ impl DirectReaders {
             // rolls back, which only ends the snapshot.
             read(&tx)
         };
-        // A connection whose read failed may be in any state: not kept.
-        if result.is_ok() {
+        // A connection whose read failed may be in any state, and one still
+        // in a transaction (its rollback failed) would keep an old snapshot
+        // and hold back checkpoints: neither is kept.
+        if result.is_ok() && conn.is_autocommit() {
             self.put_back(conn);
         }
         result
@@ -81,7 +87,7 @@ impl DirectReaders {
 
     fn put_back(&self, conn: Connection) {
         let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
-        if idle.len() < KEPT {
+        if idle.len() < self.kept {
             idle.push(conn);
         }
     }
@@ -196,7 +202,7 @@ mod tests {
             thread.join().unwrap();
         }
         writing.join().unwrap();
-        assert!(readers.idle.lock().unwrap().len() <= KEPT);
+        assert!(readers.idle.lock().unwrap().len() <= readers.kept);
     }
 
     #[test]

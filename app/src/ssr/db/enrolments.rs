@@ -283,8 +283,8 @@ impl From<MineRow> for MyEnrolment {
     }
 }
 
-/// Every enrolment of one trainee, newest classes first.
-/// A trainee's enrolments, latest class first, read in place (`Db::read`).
+/// Every enrolment of one trainee, newest classes first; read in place
+/// (`Db::read`).
 pub fn mine(db: &rusqlite::Connection, trainee_id: i64) -> rusqlite::Result<Vec<MyEnrolment>> {
     db.prepare_cached(&format!(
         "{MINE_SELECT} WHERE e.trainee_id = ? ORDER BY k.starts_on DESC, e.id DESC"

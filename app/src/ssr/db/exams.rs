@@ -1443,7 +1443,6 @@ async fn exam_questions(
         .collect()
 }
 
-/// Each trainee's counted, closed attempt of an exam.
 /// Finished attempts of an exam, by trainee and number: what
 /// [`counted_of`] chooses from.
 fn finished_attempts_sql() -> String {
@@ -1453,6 +1452,7 @@ fn finished_attempts_sql() -> String {
     )
 }
 
+/// Each trainee's counted, closed attempt of an exam.
 async fn counted_attempts(
     conn: &mut SqliteConnection,
     exam: &ExamRow,
