@@ -637,16 +637,29 @@ impl Page {
 
     /// Signs in through the (English) login form.
     pub async fn sign_in(&self, email: &str, password: &str) -> Result {
-        self.open_hydrated("/login").await?;
+        self.open_login().await?;
         self.fill("Email", email).await?;
         self.fill("Password", password).await?;
         self.click_button("Sign in").await?;
         self.wait_for_path("/me").await
     }
 
+    /// Opens the sign-in page. A journey often signs out just before (a form
+    /// post, then a redirect home); if that navigation was still under way,
+    /// it can land after ours and leave the browser at home: open again.
+    async fn open_login(&self) -> Result {
+        for _ in 0..3 {
+            self.open_hydrated("/login").await?;
+            if self.client.current_url().await?.path() == "/login" {
+                return Ok(());
+            }
+        }
+        anyhow::bail!("the sign-in page would not stay open")
+    }
+
     /// Signs in whatever the page's language, finding the fields by their name.
     pub async fn sign_in_any_language(&self, email: &str, password: &str) -> Result {
-        self.open_hydrated("/login").await?;
+        self.open_login().await?;
         self.client
             .find(Locator::Css("input[name=email]"))
             .await?
