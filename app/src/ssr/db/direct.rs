@@ -1,5 +1,6 @@
 //! Short reads in place: read-only SQLite connections used on the calling
-//! thread, for the pages a signed-in user loads most (`/me`).
+//! thread, for what signed-in users load most: `/me`, the gradebook, a
+//! class, and whether an instructor teaches it (every teaching page asks).
 //!
 //! sqlx runs each SQLite connection on a thread of its own, and every
 //! statement is a message to that thread and a wake-up back. For a page of

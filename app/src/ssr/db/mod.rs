@@ -45,8 +45,8 @@ pub struct Db {
     pub writer: SqlitePool,
     /// Readers never block the writer under WAL.
     pub reader: SqlitePool,
-    /// Readers used in place, for short reads (see [`direct`]).
-    pub direct: direct::DirectReaders,
+    /// Readers used in place, for short reads: through [`Db::read`].
+    direct: direct::DirectReaders,
     /// Versions the writer moves as it commits (see [`changes`]).
     pub changes: changes::Changes,
     /// The earliest deadline of an open exam attempt, by the version of the
